@@ -1,0 +1,234 @@
+/*
+ * fsched_slurmconf.c - reader of the slurm.conf settings fsched-hook needs.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fsched_kv.h"
+#include "fsched_slurmconf.h"
+
+#ifndef FSCHED_DEFAULT_SLURM_CONF
+#define FSCHED_DEFAULT_SLURM_CONF "/etc/slurm/slurm.conf"
+#endif
+
+const char *fsched_slurmconf_default_path(void)
+{
+	const char *env = getenv("SLURM_CONF");
+
+	return (env && env[0]) ? env : FSCHED_DEFAULT_SLURM_CONF;
+}
+
+void fsched_slurmconf_free(fsched_slurmconf_t *sc)
+{
+	free(sc->path);
+	free(sc->cluster_name);
+	for (int i = 0; i < FSCHED_MAX_CTLD; i++) {
+		free(sc->ctld_host[i]);
+		free(sc->ctld_addr[i]);
+	}
+	free(sc->state_save_location);
+	free(sc->slurm_user);
+	free(sc->primary_on_prog);
+	free(sc->primary_off_prog);
+	free(sc->select_type);
+	free(sc->jobcomp_type);
+	free(sc->jobcomp_loc);
+	free(sc->plugin_dir);
+	memset(sc, 0, sizeof(*sc));
+}
+
+struct load {
+	fsched_slurmconf_t *sc;
+	/* Legacy ControlMachine/ControlAddr/BackupController/BackupAddr. */
+	char *legacy[4];
+	int legacy_line[4];
+};
+
+/* Keys that take the rest of their line (node, partition... records). */
+static int is_record_key(const char *key)
+{
+	static const char *const rec[] = {
+		"NodeName", "PartitionName", "FrontendName", "DownNodes",
+		"NodeSet",
+	};
+
+	for (size_t i = 0; i < sizeof(rec) / sizeof(rec[0]); i++)
+		if (!strcasecmp(key, rec[i]))
+			return 1;
+	return 0;
+}
+
+static int set_str(char **field, const char *value, fsched_err_t *err)
+{
+	free(*field);
+	if (!(*field = strdup(value)))
+		return fsched_err_sys(err, ENOMEM, "slurm.conf");
+	return 0;
+}
+
+/* "name" or "name(addr)" */
+static int add_ctld(fsched_slurmconf_t *sc, const fsched_kv_pair_t *pr,
+		    fsched_err_t *err)
+{
+	const char *v = pr->value, *open = strchr(v, '(');
+	int i = sc->ctld_cnt;
+
+	if (i >= FSCHED_MAX_CTLD)
+		return fsched_err_set(err, E2BIG, "%s:%d: more than %d SlurmctldHost entries",
+				      pr->file, pr->line, FSCHED_MAX_CTLD);
+	if (!v[0] || open == v)
+		return fsched_err_set(err, EINVAL, "%s:%d: empty SlurmctldHost",
+				      pr->file, pr->line);
+	if (open) {
+		size_t alen = strlen(open + 1);
+
+		if (alen < 2 || open[alen] != ')')
+			return fsched_err_set(err, EINVAL, "%s:%d: bad SlurmctldHost \"%s\" (expected name or name(address))",
+					      pr->file, pr->line, v);
+		sc->ctld_host[i] = strndup(v, (size_t)(open - v));
+		sc->ctld_addr[i] = strndup(open + 1, alen - 1);
+	} else {
+		sc->ctld_host[i] = strdup(v);
+		sc->ctld_addr[i] = strdup(v);
+	}
+	if (!sc->ctld_host[i] || !sc->ctld_addr[i])
+		return fsched_err_sys(err, ENOMEM, "slurm.conf");
+	for (int j = 0; j < i; j++) {
+		if (!strcmp(sc->ctld_host[j], sc->ctld_host[i]))
+			return fsched_err_set(err, EINVAL, "%s:%d: duplicate SlurmctldHost %s (also line %d)",
+					      pr->file, pr->line,
+					      sc->ctld_host[i],
+					      sc->ctld_line[j]);
+	}
+	sc->ctld_line[i] = pr->line;
+	sc->ctld_cnt++;
+	return 0;
+}
+
+static int set_key(void *arg, const fsched_kv_pair_t *pr, fsched_err_t *err)
+{
+	static const char *const legacy_keys[] = {
+		"ControlMachine", "ControlAddr", "BackupController",
+		"BackupAddr",
+	};
+	struct load *ld = arg;
+	fsched_slurmconf_t *sc = ld->sc;
+	const char *k = pr->key;
+
+	if (pr->pos > 0 && is_record_key(pr->first_key))
+		return 0;
+	if (!strcasecmp(k, "SlurmctldHost"))
+		return add_ctld(sc, pr, err);
+	for (int i = 0; i < 4; i++) {
+		if (!strcasecmp(k, legacy_keys[i])) {
+			ld->legacy_line[i] = pr->line;
+			return set_str(&ld->legacy[i], pr->value, err);
+		}
+	}
+	if (!strcasecmp(k, "ClusterName"))
+		return set_str(&sc->cluster_name, pr->value, err);
+	if (!strcasecmp(k, "StateSaveLocation"))
+		return set_str(&sc->state_save_location, pr->value, err);
+	if (!strcasecmp(k, "SlurmUser"))
+		return set_str(&sc->slurm_user, pr->value, err);
+	if (!strcasecmp(k, "SlurmctldPrimaryOnProg"))
+		return set_str(&sc->primary_on_prog, pr->value, err);
+	if (!strcasecmp(k, "SlurmctldPrimaryOffProg"))
+		return set_str(&sc->primary_off_prog, pr->value, err);
+	if (!strcasecmp(k, "SelectType"))
+		return set_str(&sc->select_type, pr->value, err);
+	if (!strcasecmp(k, "JobCompType"))
+		return set_str(&sc->jobcomp_type, pr->value, err);
+	if (!strcasecmp(k, "JobCompLoc"))
+		return set_str(&sc->jobcomp_loc, pr->value, err);
+	if (!strcasecmp(k, "PluginDir"))
+		return set_str(&sc->plugin_dir, pr->value, err);
+	if (!strcasecmp(k, "SlurmctldTimeout")) {
+		fsched_err_t verr;
+
+		if (fsched_kv_long(pr->value, 0, 65533,
+				   &sc->slurmctld_timeout, &verr) < 0)
+			return fsched_err_set(err, verr.errnum, "%s:%d: bad SlurmctldTimeout: %s",
+					      pr->file, pr->line, verr.msg);
+	}
+	return 0;
+}
+
+/* Old-style controller keys, used only when SlurmctldHost is absent. */
+static int apply_legacy(struct load *ld, fsched_err_t *err)
+{
+	fsched_slurmconf_t *sc = ld->sc;
+
+	if (sc->ctld_cnt > 0 || !ld->legacy[0])
+		return 0;
+	sc->ctld_host[0] = ld->legacy[0];
+	sc->ctld_addr[0] = ld->legacy[1] ? ld->legacy[1] : strdup(ld->legacy[0]);
+	sc->ctld_line[0] = ld->legacy_line[0];
+	ld->legacy[0] = ld->legacy[1] = NULL;
+	sc->ctld_cnt = 1;
+	if (ld->legacy[2]) {
+		sc->ctld_host[1] = ld->legacy[2];
+		sc->ctld_addr[1] = ld->legacy[3] ? ld->legacy[3] :
+					strdup(ld->legacy[2]);
+		sc->ctld_line[1] = ld->legacy_line[2];
+		ld->legacy[2] = ld->legacy[3] = NULL;
+		sc->ctld_cnt = 2;
+	}
+	if (!sc->ctld_addr[0] || (sc->ctld_cnt > 1 && !sc->ctld_addr[1]))
+		return fsched_err_sys(err, ENOMEM, "slurm.conf");
+	return 0;
+}
+
+int fsched_slurmconf_load(fsched_slurmconf_t *sc, const char *path,
+			  fsched_err_t *err)
+{
+	struct load ld = { .sc = sc };
+	int rc = -1;
+
+	memset(sc, 0, sizeof(*sc));
+	sc->slurmctld_timeout = 120;
+	if (!(sc->path = strdup(path))) {
+		fsched_err_sys(err, ENOMEM, "%s", path);
+		goto out;
+	}
+	if (fsched_kv_parse_file(path, true, set_key, &ld, err) < 0)
+		goto out;
+	if (apply_legacy(&ld, err) < 0)
+		goto out;
+	if (sc->ctld_cnt == 0) {
+		fsched_err_set(err, EINVAL, "%s: no SlurmctldHost defined",
+			       path);
+		goto out;
+	}
+	if (!sc->state_save_location &&
+	    !(sc->state_save_location = strdup("/var/spool"))) {
+		fsched_err_sys(err, ENOMEM, "%s", path);
+		goto out;
+	}
+	if (!sc->slurm_user && !(sc->slurm_user = strdup("root"))) {
+		fsched_err_sys(err, ENOMEM, "%s", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	for (int i = 0; i < 4; i++)
+		free(ld.legacy[i]);
+	if (rc < 0)
+		fsched_slurmconf_free(sc);
+	return rc;
+}
+
+int fsched_slurmconf_ctld_index(const fsched_slurmconf_t *sc,
+				const char *host_short, const char *host_long)
+{
+	for (int i = 0; i < sc->ctld_cnt; i++) {
+		if ((host_short && !strcmp(sc->ctld_host[i], host_short)) ||
+		    (host_long && !strcmp(sc->ctld_host[i], host_long)))
+			return i;
+	}
+	return -1;
+}
