@@ -23,7 +23,7 @@
 #define FSCHED_RUNSTATEDIR "/run/fsched"
 #endif
 
-enum key_type { K_PATH, K_LONG, K_BOOL, K_GUARD, K_TRI };
+enum key_type { K_PATH, K_LONG, K_BOOL, K_GUARD, K_TRI, K_MODE };
 
 struct key {
 	const char *name;
@@ -42,6 +42,7 @@ static const struct key keys[] = {
 	{ "JournalFlushMs",	K_LONG,  F(journal_flush_ms),	1, 60000 },
 	{ "JournalMaxQueue",	K_LONG,  F(journal_max_queue),	16, 10000000 },
 	{ "JournalIndexDays",	K_LONG,  F(journal_index_days),	1, 3660 },
+	{ "JournalFileMode",	K_MODE,  F(journal_file_mode),	0, 0 },
 	{ "MetricsFile",	K_PATH,  F(metrics_file),	0, 0 },
 	{ "HookDir",		K_PATH,  F(hook_dir),		0, 0 },
 	{ "HookTimeout",	K_LONG,  F(hook_timeout),	1, 3600 },
@@ -76,6 +77,7 @@ void fsched_conf_init(fsched_conf_t *conf)
 	conf->journal_flush_ms = 100;
 	conf->journal_max_queue = 100000;
 	conf->journal_index_days = 3;
+	conf->journal_file_mode = 0640;
 	conf->hook_timeout = 30;
 	conf->events_max_bytes = 1L << 20;
 	conf->manifest_interval = 30;
@@ -179,6 +181,20 @@ static int set_key(void *arg, const fsched_kv_pair_t *pr, fsched_err_t *err)
 		fsched_err_set(&verr, EINVAL, "\"%s\" is not one of enforce, warn, off",
 			       pr->value);
 		break;
+	case K_MODE: {
+		char *end;
+		long m = strtol(pr->value, &end, 8);
+
+		/* Owner reads and writes; nobody else writes or executes. */
+		if (!pr->value[0] || *end || m < 0 || m > 0777 ||
+		    (m & 0600) != 0600 || (m & 0133)) {
+			fsched_err_set(&verr, EINVAL, "\"%s\" is not an octal mode with owner read-write and no write or execute for others (e.g. 0640, 0644, 0600)",
+				       pr->value);
+			break;
+		}
+		*(long *)field = m;
+		return 0;
+	}
 	case K_TRI:
 		if (!strcasecmp(pr->value, "auto")) {
 			*(enum fsched_tristate *)field = FSCHED_AUTO;

@@ -34,6 +34,7 @@ typedef struct fsched_conf {
 	long journal_flush_ms;
 	long journal_max_queue;
 	long journal_index_days;	/* days of journal indexed at start */
+	long journal_file_mode;	/* mode of journal files */
 	char *metrics_file;	/* owned; NULL: none */
 	char *hook_dir;		/* owned; NULL: no site hooks */
 	long hook_timeout;	/* seconds */

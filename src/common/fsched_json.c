@@ -90,7 +90,7 @@ int fsched_json_write_file(const char *dir, const char *name,
 	char *buf;
 	int rc;
 
-	s = json_object_to_json_string_length(obj, JSON_C_TO_STRING_PLAIN,
+	s = json_object_to_json_string_length(obj, FSCHED_JSON_PLAIN,
 					      &len);
 	if (!s)
 		return fsched_err_sys(err, ENOMEM, "cannot serialize %s", name);

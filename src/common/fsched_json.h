@@ -18,6 +18,14 @@
 
 #include "fsched_err.h"
 
+/*
+ * How fsched serializes: one line, paths without escaped slashes
+ * (FSCHED_JSON_PRETTY for people).
+ */
+#define FSCHED_JSON_PLAIN (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+#define FSCHED_JSON_PRETTY (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | \
+			    JSON_C_TO_STRING_NOSLASHESCAPE)
+
 /* Largest JSON document fsched reads in one piece (manifest, counters). */
 #define FSCHED_JSON_MAX_FILE (16u << 20)
 

@@ -29,7 +29,10 @@ void fsched_slurmconf_free(fsched_slurmconf_t *sc)
 	for (int i = 0; i < FSCHED_MAX_CTLD; i++) {
 		free(sc->ctld_host[i]);
 		free(sc->ctld_addr[i]);
+		free(sc->ctld_file[i]);
 	}
+	for (int i = 0; i < FSCHED_SC_NKEYS; i++)
+		free(sc->loc[i].file);
 	free(sc->state_save_location);
 	free(sc->slurm_user);
 	free(sc->primary_on_prog);
@@ -45,6 +48,7 @@ struct load {
 	fsched_slurmconf_t *sc;
 	/* Legacy ControlMachine/ControlAddr/BackupController/BackupAddr. */
 	char *legacy[4];
+	char *legacy_file[4];
 	int legacy_line[4];
 };
 
@@ -68,6 +72,24 @@ static int set_str(char **field, const char *value, fsched_err_t *err)
 	if (!(*field = strdup(value)))
 		return fsched_err_sys(err, ENOMEM, "slurm.conf");
 	return 0;
+}
+
+/* Record where key was set. */
+static int set_loc(fsched_slurmconf_t *sc, enum fsched_slurmconf_key key,
+		   const fsched_kv_pair_t *pr, fsched_err_t *err)
+{
+	sc->loc[key].line = pr->line;
+	return set_str(&sc->loc[key].file, pr->file, err);
+}
+
+/* A string setting and its location. */
+static int set_str_at(fsched_slurmconf_t *sc, enum fsched_slurmconf_key key,
+		      char **field, const fsched_kv_pair_t *pr,
+		      fsched_err_t *err)
+{
+	if (set_loc(sc, key, pr, err) < 0)
+		return -1;
+	return set_str(field, pr->value, err);
 }
 
 /* "name" or "name(addr)" */
@@ -95,7 +117,8 @@ static int add_ctld(fsched_slurmconf_t *sc, const fsched_kv_pair_t *pr,
 		sc->ctld_host[i] = strdup(v);
 		sc->ctld_addr[i] = strdup(v);
 	}
-	if (!sc->ctld_host[i] || !sc->ctld_addr[i])
+	sc->ctld_file[i] = strdup(pr->file);
+	if (!sc->ctld_host[i] || !sc->ctld_addr[i] || !sc->ctld_file[i])
 		return fsched_err_sys(err, ENOMEM, "slurm.conf");
 	for (int j = 0; j < i; j++) {
 		if (!strcmp(sc->ctld_host[j], sc->ctld_host[i]))
@@ -126,29 +149,41 @@ static int set_key(void *arg, const fsched_kv_pair_t *pr, fsched_err_t *err)
 	for (int i = 0; i < 4; i++) {
 		if (!strcasecmp(k, legacy_keys[i])) {
 			ld->legacy_line[i] = pr->line;
+			if (set_str(&ld->legacy_file[i], pr->file, err) < 0)
+				return -1;
 			return set_str(&ld->legacy[i], pr->value, err);
 		}
 	}
 	if (!strcasecmp(k, "ClusterName"))
 		return set_str(&sc->cluster_name, pr->value, err);
 	if (!strcasecmp(k, "StateSaveLocation"))
-		return set_str(&sc->state_save_location, pr->value, err);
+		return set_str_at(sc, FSCHED_SC_STATE_SAVE_LOCATION,
+				  &sc->state_save_location, pr, err);
 	if (!strcasecmp(k, "SlurmUser"))
-		return set_str(&sc->slurm_user, pr->value, err);
+		return set_str_at(sc, FSCHED_SC_SLURM_USER, &sc->slurm_user,
+				  pr, err);
 	if (!strcasecmp(k, "SlurmctldPrimaryOnProg"))
-		return set_str(&sc->primary_on_prog, pr->value, err);
+		return set_str_at(sc, FSCHED_SC_PRIMARY_ON_PROG,
+				  &sc->primary_on_prog, pr, err);
 	if (!strcasecmp(k, "SlurmctldPrimaryOffProg"))
-		return set_str(&sc->primary_off_prog, pr->value, err);
+		return set_str_at(sc, FSCHED_SC_PRIMARY_OFF_PROG,
+				  &sc->primary_off_prog, pr, err);
 	if (!strcasecmp(k, "SelectType"))
-		return set_str(&sc->select_type, pr->value, err);
+		return set_str_at(sc, FSCHED_SC_SELECT_TYPE, &sc->select_type,
+				  pr, err);
 	if (!strcasecmp(k, "JobCompType"))
-		return set_str(&sc->jobcomp_type, pr->value, err);
+		return set_str_at(sc, FSCHED_SC_JOBCOMP_TYPE,
+				  &sc->jobcomp_type, pr, err);
 	if (!strcasecmp(k, "JobCompLoc"))
 		return set_str(&sc->jobcomp_loc, pr->value, err);
 	if (!strcasecmp(k, "PluginDir"))
-		return set_str(&sc->plugin_dir, pr->value, err);
+		return set_str_at(sc, FSCHED_SC_PLUGIN_DIR, &sc->plugin_dir,
+				  pr, err);
 	if (!strcasecmp(k, "SlurmctldTimeout")) {
 		fsched_err_t verr;
+
+		if (set_loc(sc, FSCHED_SC_SLURMCTLD_TIMEOUT, pr, err) < 0)
+			return -1;
 
 		if (fsched_kv_long(pr->value, 0, 65533,
 				   &sc->slurmctld_timeout, &verr) < 0)
@@ -168,14 +203,16 @@ static int apply_legacy(struct load *ld, fsched_err_t *err)
 	sc->ctld_host[0] = ld->legacy[0];
 	sc->ctld_addr[0] = ld->legacy[1] ? ld->legacy[1] : strdup(ld->legacy[0]);
 	sc->ctld_line[0] = ld->legacy_line[0];
-	ld->legacy[0] = ld->legacy[1] = NULL;
+	sc->ctld_file[0] = ld->legacy_file[0];
+	ld->legacy[0] = ld->legacy[1] = ld->legacy_file[0] = NULL;
 	sc->ctld_cnt = 1;
 	if (ld->legacy[2]) {
 		sc->ctld_host[1] = ld->legacy[2];
 		sc->ctld_addr[1] = ld->legacy[3] ? ld->legacy[3] :
 					strdup(ld->legacy[2]);
 		sc->ctld_line[1] = ld->legacy_line[2];
-		ld->legacy[2] = ld->legacy[3] = NULL;
+		sc->ctld_file[1] = ld->legacy_file[2];
+		ld->legacy[2] = ld->legacy[3] = ld->legacy_file[2] = NULL;
 		sc->ctld_cnt = 2;
 	}
 	if (!sc->ctld_addr[0] || (sc->ctld_cnt > 1 && !sc->ctld_addr[1]))
@@ -215,8 +252,10 @@ int fsched_slurmconf_load(fsched_slurmconf_t *sc, const char *path,
 	}
 	rc = 0;
 out:
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 4; i++) {
 		free(ld.legacy[i]);
+		free(ld.legacy_file[i]);
+	}
 	if (rc < 0)
 		fsched_slurmconf_free(sc);
 	return rc;

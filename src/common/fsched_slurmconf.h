@@ -14,6 +14,25 @@
 
 #define FSCHED_MAX_CTLD 16	/* SlurmctldHost entries kept */
 
+/* Settings whose location in the files is kept (check-config). */
+enum fsched_slurmconf_key {
+	FSCHED_SC_STATE_SAVE_LOCATION = 0,
+	FSCHED_SC_SLURMCTLD_TIMEOUT,
+	FSCHED_SC_SLURM_USER,
+	FSCHED_SC_PRIMARY_ON_PROG,
+	FSCHED_SC_PRIMARY_OFF_PROG,
+	FSCHED_SC_SELECT_TYPE,
+	FSCHED_SC_JOBCOMP_TYPE,
+	FSCHED_SC_PLUGIN_DIR,
+	FSCHED_SC_NKEYS,
+};
+
+/* Where a setting was read (the last time, if set twice). */
+typedef struct fsched_slurmconf_loc {
+	char *file;		/* owned; NULL: not set, default applies */
+	int line;
+} fsched_slurmconf_loc_t;
+
 typedef struct fsched_slurmconf {
 	char *path;			/* owned: the file read */
 	char *cluster_name;		/* owned, may be NULL */
@@ -30,6 +49,8 @@ typedef struct fsched_slurmconf {
 	char *jobcomp_type;		/* owned, may be NULL */
 	char *jobcomp_loc;		/* owned, may be NULL */
 	char *plugin_dir;		/* owned, may be NULL */
+	char *ctld_file[FSCHED_MAX_CTLD];	/* owned: file of each entry */
+	fsched_slurmconf_loc_t loc[FSCHED_SC_NKEYS];	/* of those keys */
 } fsched_slurmconf_t;
 
 /*

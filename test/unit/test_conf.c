@@ -112,6 +112,7 @@ START_TEST(test_conf_defaults_when_missing)
 	ck_assert_int_eq(c.require_shared_state, FSCHED_AUTO);
 	ck_assert_int_eq(c.journal_flush_ms, 100);
 	ck_assert_int_eq(c.hook_timeout, 30);
+	ck_assert_int_eq(c.journal_file_mode, 0640);
 	ck_assert_ptr_nonnull(c.local_dir);
 	ck_assert(c.mitigate_bug_17032);
 	ck_assert(c.reexec_standby);
@@ -130,7 +131,7 @@ START_TEST(test_conf_all_keys)
 		"localstatedir=/var/lib/x\n"
 		"StateGuard=warn RequireSharedState=no\n"
 		"JournalFlushMs=250\nJournalMaxQueue=5000\n"
-		"JournalIndexDays=7\n"
+		"JournalIndexDays=7\nJournalFileMode=0644\n"
 		"MetricsFile=\"/var/lib/node_exporter/fsched.prom\"\n"
 		"HookDir=/etc/slurm/fsched-hooks.d\nHookTimeout=5\n"
 		"EventsMaxBytes=65536\nManifestInterval=15\n"
@@ -145,6 +146,7 @@ START_TEST(test_conf_all_keys)
 	ck_assert_int_eq(c.journal_flush_ms, 250);
 	ck_assert_int_eq(c.journal_max_queue, 5000);
 	ck_assert_int_eq(c.journal_index_days, 7);
+	ck_assert_int_eq(c.journal_file_mode, 0644);
 	ck_assert_str_eq(c.metrics_file, "/var/lib/node_exporter/fsched.prom");
 	ck_assert_str_eq(c.hook_dir, "/etc/slurm/fsched-hooks.d");
 	ck_assert_int_eq(c.hook_timeout, 5);
@@ -180,6 +182,10 @@ static const struct {
 	  "1: bad value for ReexecStandby: \"sometimes\" is not a boolean (use yes or no)" },
 	{ "HookTimeout=5\nhooktimeout=6\n",
 	  "2: HookTimeout set twice (first at line 1)" },
+	{ "JournalFileMode=0666\n",
+	  "1: bad value for JournalFileMode: \"0666\" is not an octal mode with owner read-write and no write or execute for others (e.g. 0640, 0644, 0600)" },
+	{ "JournalFileMode=640x\n",
+	  "1: bad value for JournalFileMode: \"640x\" is not an octal mode with owner read-write and no write or execute for others (e.g. 0640, 0644, 0600)" },
 	{ "StateGuard enforce\n",
 	  "1: expected Key=Value, found \"StateGuard\"" },
 };

@@ -16,6 +16,7 @@
 #include <check.h>
 
 #include "src/slurmctld/slurmctld.h"
+#include "src/common/slurm_jobcomp.h"
 
 #include "layout_probe.h"
 

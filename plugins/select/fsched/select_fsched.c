@@ -10,7 +10,8 @@
  *
  * Slurm 22.05 loads every select plugin in PluginDir into slurmctld and
  * into every client command, so init() does nothing: cons_tres is loaded on
- * first use, and nothing here logs in a client.
+ * first use, and nothing here logs in a client.  The state manifest and
+ * guard (select_guard.c) act only inside slurmctld.
  */
 #include "config.h"
 
@@ -27,6 +28,7 @@
 #include "src/common/select.h"
 #include "src/slurmctld/slurmctld.h"
 
+#define FSCHED_SLURM_TYPES
 #include "select_fsched.h"
 
 /*
@@ -141,6 +143,8 @@ extern int fini(void)
 {
 	int rc = SLURM_SUCCESS;
 
+	fsched_select_guard_fini();
+
 	pthread_mutex_lock(&context_lock);
 	if (context) {
 		rc = plugin_context_destroy(context);
@@ -151,9 +155,16 @@ extern int fini(void)
 	return rc;
 }
 
+/* Called without slurmctld locks: also write the state manifest. */
 extern int select_p_state_save(char *dir_name)
 {
-	FORWARD_RC(state_save, dir_name);
+	int rc;
+
+	if (load_cons_tres() < 0)
+		return SLURM_ERROR;
+	rc = (*(ops.state_save))(dir_name);
+	fsched_select_state_saved();
+	return rc;
 }
 
 extern int select_p_state_restore(char *dir_name)
@@ -161,8 +172,11 @@ extern int select_p_state_restore(char *dir_name)
 	FORWARD_RC(state_restore, dir_name);
 }
 
+/* First call of a start or takeover: the state guard decides. */
 extern int select_p_job_init(List job_list)
 {
+	if (fsched_select_guard(job_list) != SLURM_SUCCESS)
+		return SLURM_ERROR;
 	FORWARD_RC(job_init, job_list);
 }
 

@@ -11,4 +11,15 @@
  */
 #define FSCHED_SELECT_PLUGIN_ID 16109
 
+#ifdef FSCHED_SLURM_TYPES
+/*
+ * The state guard and manifest (select_guard.c).  fsched_select_guard()
+ * is called by select_p_job_init() before cons_tres sees the job list;
+ * it returns SLURM_ERROR to refuse a start or takeover.
+ */
+extern int fsched_select_guard(List job_list);
+extern void fsched_select_state_saved(void);
+extern void fsched_select_guard_fini(void);
+#endif
+
 #endif /* SELECT_FSCHED_H */
