@@ -68,6 +68,38 @@ static bool env_add(char **env, int *n, const char *fmt, ...)
 	return true;
 }
 
+/*
+ * Was this host the active controller until now?  Its own last
+ * primary-on/primary-off event says so: hooks of one host alternate.
+ * (active.json cannot: the new controller's primary-on may already have
+ * rewritten it when our primary-off runs.)
+ */
+static bool was_active(const char *dir, const char *host)
+{
+	struct json_object *arr, *ev, *v;
+	fsched_err_t err;
+	bool active = false;
+
+	if (fsched_events_tail(dir, 1000, &arr, NULL, &err) < 0)
+		return false;
+	for (size_t i = json_object_array_length(arr); i-- > 0;) {
+		const char *name;
+
+		ev = json_object_array_get_idx(arr, i);
+		if (!json_object_object_get_ex(ev, "host", &v) ||
+		    strcmp(json_object_get_string(v), host) ||
+		    !json_object_object_get_ex(ev, "event", &v))
+			continue;
+		name = json_object_get_string(v);
+		if (!strcmp(name, "primary-on") || !strcmp(name, "primary-off")) {
+			active = !strcmp(name, "primary-on");
+			break;
+		}
+	}
+	json_object_put(arr);
+	return active;
+}
+
 static void add_event(hook_ctx_t *ctx, const char *host, const char *event,
 		      struct json_object *detail)
 {
@@ -148,8 +180,9 @@ int hook_primary(hook_ctx_t *ctx, bool on)
 				" from " : "",
 			    k == FSCHED_PRIMARY_TAKEOVER ? prev.host : "");
 	} else {
-		kind = (have_prev && !strcmp(prev.host, host)) ? "step-down" :
-								"standby";
+		kind = ((have_prev && !strcmp(prev.host, host)) ||
+			was_active(ctx->state_dir, host)) ? "step-down" :
+							    "standby";
 		epoch = have_prev ? prev.epoch : 0;
 		fsched_json_add_string(detail, "kind", kind);
 		fsched_json_add_int64(detail, "index", ctx->index);

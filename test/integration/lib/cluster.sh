@@ -698,10 +698,11 @@ munge_ok() {
 		'munge -n -S "$1" | unmunge -S "$1"' sh "$sock" >/dev/null 2>&1
 }
 
-# ctld_start HOST - start slurmctld in the foreground on HOST (state is
-# recovered from StateSaveLocation by default).
+# ctld_start HOST [OPTIONS...] - start slurmctld in the foreground on HOST
+# (state is recovered from StateSaveLocation by default; OPTIONS such as
+# -c are passed on).
 ctld_start() {
-	host_bg "$1" slurmctld slurmctld -D -f "$SLURM_CONF"
+	host_bg "$1" slurmctld slurmctld -D -f "$SLURM_CONF" "${@:2}"
 }
 
 # ctld_kill HOST - SIGKILL HOST's slurmctld and its descendants

@@ -8,10 +8,8 @@
 #                       of fsched never skips
 # fsched_use_all        SelectType=select/fsched_cons_tres,
 #                       JobCompType=jobcomp/fsched, the primary hooks
-# fsched_hook ARGS...   run the staged fsched-hook in the root namespace
-#                       (reads the cluster's slurm.conf; the state it reads
-#                       is StateSaveLocation as the root namespace sees it,
-#                       so use fsched_hook_on HOST for a host's view)
+# fsched_hook ARGS...   run the staged fsched-hook as root on host "login"
+#                       (which mounts the shared state)
 # fsched_hook_on HOST ARGS...   run fsched-hook inside HOST as SlurmUser
 # fsched_events         the events file of the shared state, as JSON lines
 # fsched_json FILE FILTER       jq FILTER on a JSON file of the shared state
@@ -35,8 +33,8 @@ fsched_use_all() {
 }
 
 fsched_hook() {
-	FSCHED_HOSTNAME=${FSCHED_HOSTNAME:-login} \
-		"$FSCHED_SBINDIR/fsched-hook" -f "$SLURM_CONF" "$@"
+	host_run login env SLURM_CONF="$SLURM_CONF" \
+		"$FSCHED_SBINDIR/fsched-hook" "$@"
 }
 
 fsched_hook_on() {
