@@ -803,10 +803,13 @@ bool fsched_writer_flush(fsched_writer_t *w, long timeout_ms)
 	pthread_mutex_lock(&w->mtx);
 	w->wake = true;
 	pthread_cond_signal(&w->cond);
-	while (w->count + w->inflight > 0 &&
+	/* Empty, and synced if active (reconciliation queues records). */
+	while ((w->count + w->inflight > 0 ||
+		(!w->st.synced && w->ops.is_active(w->arg))) &&
 	       pthread_cond_timedwait(&w->idle, &w->mtx, &deadline) == 0)
 		;
-	empty = (w->count + w->inflight == 0);
+	empty = (w->count + w->inflight == 0) &&
+		(w->st.synced || !w->ops.is_active(w->arg));
 	pthread_mutex_unlock(&w->mtx);
 	return empty;
 }

@@ -88,8 +88,9 @@ void fsched_writer_wake(fsched_writer_t *w);
 void fsched_writer_get_stats(fsched_writer_t *w, fsched_writer_stats_t *s);
 
 /*
- * Wait until the queue is empty and written, up to timeout_ms.  Returns
- * true if it emptied.  For tests, benchmarks and stop.
+ * Wait until the queue is empty and written (and, while active, the sync
+ * with the journal is done), up to timeout_ms.  Returns true if so.  For
+ * tests and benchmarks.
  */
 bool fsched_writer_flush(fsched_writer_t *w, long timeout_ms);
 

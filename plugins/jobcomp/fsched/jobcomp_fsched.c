@@ -134,8 +134,10 @@ static void capture(job_record_t *job, fsched_jobrec_t *r, time_t now)
 	} else {
 		r->state = job_state_string(base);
 	}
-	r->exit_status = (job->exit_code == NO_VAL) ? -1 : job->exit_code;
-	r->derived_status = (job->derived_ec == NO_VAL) ? -1 : job->derived_ec;
+	r->exit_status = (job->exit_code == NO_VAL) ?
+			 -1 : (int64_t)job->exit_code;
+	r->derived_status = (job->derived_ec == NO_VAL) ?
+			    -1 : (int64_t)job->derived_ec;
 	/* A job that never got nodes never started: its run has start 0. */
 	if (job->nodes && job->nodes[0])
 		r->start_time = job->start_time;
@@ -146,7 +148,8 @@ static void capture(job_record_t *job, fsched_jobrec_t *r, time_t now)
 		r->time_limit = FSCHED_UNLIMITED;
 	else if (job->time_limit == NO_VAL && job->part_ptr)
 		r->time_limit = (job->part_ptr->max_time == INFINITE) ?
-				FSCHED_UNLIMITED : job->part_ptr->max_time;
+				FSCHED_UNLIMITED :
+				(int64_t)job->part_ptr->max_time;
 	else if (job->time_limit != NO_VAL)
 		r->time_limit = job->time_limit;
 	r->node_count = job->node_cnt;
@@ -415,9 +418,9 @@ static void build_query(slurmdb_job_cond_t *c, fsched_query_t *q)
 			j = &q->jobs[q->njobs++];
 			j->job_id = s->step_id.job_id;
 			j->array_task_id = (s->array_task_id == NO_VAL) ?
-					   -1 : s->array_task_id;
+					   -1 : (int64_t)s->array_task_id;
 			j->het_offset = (s->het_job_offset == NO_VAL) ?
-					-1 : s->het_job_offset;
+					-1 : (int64_t)s->het_job_offset;
 		}
 		list_iterator_destroy(it);
 	}
@@ -532,6 +535,11 @@ extern List jobcomp_p_get_jobs(slurmdb_job_cond_t *job_cond)
 	}
 	build_query(job_cond, &g.q);
 	fsched_query_days(&g.q, time(NULL), &from, &to);
+	debug("%s: query: %zu job ids (first %lld), %zu users, %zu groups, %zu partitions, %zu states, %zu clusters, ended in [%lld, %lld], days %u-%u",
+	      plugin_type, g.q.njobs,
+	      g.q.njobs ? (long long)g.q.jobs[0].job_id : -1LL, g.q.nuids,
+	      g.q.ngids, g.q.npartitions, g.q.nstates, g.q.nclusters,
+	      (long long)g.q.start, (long long)g.q.end, from, to);
 	if (fsched_journal_list(dir, from, to, &names, &count, &err) < 0) {
 		error("%s: %s", plugin_type, err.msg);
 		goto out;

@@ -103,6 +103,19 @@ like() {
 	return 1
 }
 
+# unlike GOT REGEX DESC - GOT must not match the bash regex REGEX (the
+# whole of GOT, multi-line, is tested).
+unlike() {
+	if ! [[ $1 =~ $2 ]]; then
+		pass "$3"
+		return 0
+	fi
+	fail "$3"
+	diag "       got: '$1'"
+	diag "  expected not to match: '$2'"
+	return 1
+}
+
 # diag MSG... - diagnostic line (TAP comment) on stdout.
 diag() {
 	echo "# $*"

@@ -1,0 +1,331 @@
+/*
+ * test_writer.c - the journal writer: group commit, exactly once across a
+ * "failover" (a second writer over the same journal, with a torn tail and
+ * uncounted lines left by the first), reconciliation, writing only while
+ * active, a real write failure (the journal directory is a file) with
+ * records kept and written once it is fixed, and a full queue.
+ */
+#include "config.h"
+
+#include <time.h>
+
+#include "fsched_counters.h"
+#include "fsched_journal.h"
+#include "fsched_writer.h"
+#include "fsched_test.h"
+
+static char *dir;	/* state dir */
+static char *jdir;	/* journal dir */
+static bool active;
+static int64_t recon_from, recon_to;	/* finished_jobs() range */
+
+static void setup(void)
+{
+	dir = test_mkdtemp();
+	ck_assert_int_ne(asprintf(&jdir, "%s/jobcomp", dir), -1);
+	active = true;
+	recon_from = recon_to = 0;
+}
+
+static void teardown(void)
+{
+	free(jdir);
+	test_rmdir(dir);
+}
+
+static fsched_jobrec_t *rec(int64_t id)
+{
+	fsched_jobrec_t t;
+
+	fsched_jobrec_init(&t);
+	t.cluster = "c";
+	t.state = (id % 3) ? "COMPLETED" : "FAILED";
+	t.partition = "debug";
+	t.name = "job";
+	t.job_id = id;
+	t.start_time = time(NULL) - 10;
+	t.end_time = time(NULL);
+	return fsched_jobrec_dup(&t);
+}
+
+static bool is_active(void *arg)
+{
+	return active;
+}
+
+static int finished(void *arg, fsched_jobrec_t ***out, size_t *n)
+{
+	size_t k = 0;
+
+	*out = calloc((size_t)(recon_to - recon_from + 1), sizeof(**out));
+	for (int64_t id = recon_from; id && id <= recon_to; id++)
+		(*out)[k++] = rec(id);
+	*n = k;
+	return 0;
+}
+
+static fsched_writer_t *writer(long max_queue)
+{
+	fsched_writer_cfg_t cfg = {
+		.journal_dir = jdir, .state_dir = dir, .host = "ctl1",
+		.file_mode = 0640, .flush_ms = 50, .max_queue = max_queue,
+		.index_days = 3, .events_max_bytes = 1 << 20,
+	};
+	fsched_writer_ops_t ops = {
+		.is_active = is_active, .finished_jobs = finished,
+	};
+	fsched_err_t err;
+	fsched_writer_t *w = fsched_writer_new(&cfg, &ops, NULL, &err);
+
+	ck_assert_ptr_nonnull(w);
+	ck_assert_int_eq(fsched_writer_start(w, &err), 0);
+	return w;
+}
+
+/* Journal lines by job id: counts[id] = lines with that id. */
+static int journal_lines(int *counts, int max_id, int *reconciled)
+{
+	char **names, *path;
+	size_t n;
+	fsched_err_t err;
+	int total = 0;
+
+	memset(counts, 0, sizeof(int) * (size_t)(max_id + 1));
+	if (reconciled)
+		*reconciled = 0;
+	ck_assert_int_eq(fsched_journal_list(jdir, 0, UINT32_MAX, &names, &n,
+					     &err), 0);
+	for (size_t i = 0; i < n; i++) {
+		char line[8192];
+		FILE *f;
+
+		ck_assert_int_ne(asprintf(&path, "%s/%s", jdir, names[i]), -1);
+		f = fopen(path, "r");
+		while (f && fgets(line, sizeof(line), f)) {
+			char *p = strstr(line, "\"job_id\":");
+			int id = p ? atoi(p + 9) : -1;
+
+			if (id >= 0 && id <= max_id)
+				counts[id]++;
+			if (reconciled && strstr(line, "\"reconciled\":true"))
+				(*reconciled)++;
+			total++;
+		}
+		if (f)
+			fclose(f);
+		free(path);
+	}
+	fsched_journal_list_free(names);
+	return total;
+}
+
+static int64_t counters_records(void)
+{
+	fsched_counters_t c;
+	fsched_err_t err;
+	int64_t n;
+
+	ck_assert_int_eq(fsched_counters_init(&c), 0);
+	ck_assert_msg(fsched_counters_read(dir, &c, &err) == 0, "%s", err.msg);
+	n = c.records;
+	fsched_counters_free(&c);
+	return n;
+}
+
+static int events_named(const char *name)
+{
+	char *path, line[8192], pat[128];
+	int n = 0;
+	FILE *f;
+
+	ck_assert_int_ne(asprintf(&path, "%s/events.jsonl", dir), -1);
+	snprintf(pat, sizeof(pat), "\"event\":\"%s\"", name);
+	if ((f = fopen(path, "r"))) {
+		while (fgets(line, sizeof(line), f))
+			n += strstr(line, pat) != NULL;
+		fclose(f);
+	}
+	free(path);
+	return n;
+}
+
+START_TEST(test_group_commit_and_duplicates)
+{
+	fsched_writer_t *w = writer(100000);
+	fsched_writer_stats_t st;
+	int counts[1001], total;
+
+	for (int id = 1; id <= 1000; id++)
+		ck_assert_int_eq(fsched_writer_enqueue(w, rec(id)), 0);
+	/* The same runs again: in the queue and after they are written. */
+	for (int id = 1; id <= 10; id++)
+		ck_assert_int_eq(fsched_writer_enqueue(w, rec(id)), 0);
+	ck_assert(fsched_writer_flush(w, 10000));
+	for (int id = 1; id <= 10; id++)
+		ck_assert_int_eq(fsched_writer_enqueue(w, rec(id)), 0);
+	ck_assert(fsched_writer_flush(w, 10000));
+	fsched_writer_get_stats(w, &st);
+	ck_assert_int_eq(st.written, 1000);
+	ck_assert_int_eq(st.duplicates, 20);
+	ck_assert_int_eq(st.dropped, 0);
+	fsched_writer_free(w);
+	total = journal_lines(counts, 1000, NULL);
+	ck_assert_int_eq(total, 1000);
+	for (int id = 1; id <= 1000; id++)
+		ck_assert_int_eq(counts[id], 1);
+	ck_assert_int_eq(counters_records(), 1000);
+}
+END_TEST
+
+START_TEST(test_failover_exactly_once)
+{
+	fsched_writer_t *w = writer(100000);
+	int counts[101], total, reconciled;
+	char name[FSCHED_JOURNAL_NAME_LEN], *path;
+	FILE *f;
+
+	/* Controller 1 journals runs 1..50 ... */
+	for (int id = 1; id <= 50; id++)
+		fsched_writer_enqueue(w, rec(id));
+	ck_assert(fsched_writer_flush(w, 10000));
+	fsched_writer_free(w);
+	/* ... appends 51..52 and dies mid-line, before counters.json. */
+	fsched_journal_name(fsched_day_of(time(NULL)), name, sizeof(name));
+	ck_assert_int_ne(asprintf(&path, "%s/%s", jdir, name), -1);
+	f = fopen(path, "a");
+	for (int id = 51; id <= 52; id++) {
+		fsched_jobrec_t *r = rec(id);
+		struct json_object *o;
+
+		fsched_jobrec_key(r, r->run_key, sizeof(r->run_key));
+		o = fsched_jobrec_to_json(r);
+		fprintf(f, "%s\n", json_object_to_json_string(o));
+		json_object_put(o);
+		free(r);
+	}
+	fputs("{\"version\":1,\"run_key\":\"c:53:", f);
+	fclose(f);
+	free(path);
+
+	/*
+	 * Controller 2 takes over.  Its job list (older state) still has
+	 * runs 40..60 finished: 40..52 are journalled, 53..60 are not.
+	 */
+	recon_from = 40;
+	recon_to = 60;
+	w = writer(100000);
+	ck_assert(fsched_writer_flush(w, 10000));
+	/* It then completes runs it thinks are still running: 55..70. */
+	for (int id = 55; id <= 70; id++)
+		fsched_writer_enqueue(w, rec(id));
+	ck_assert(fsched_writer_flush(w, 10000));
+	fsched_writer_free(w);
+
+	total = journal_lines(counts, 100, &reconciled);
+	ck_assert_int_eq(total, 70);
+	for (int id = 1; id <= 70; id++)
+		ck_assert_msg(counts[id] == 1, "run %d journalled %d times", id,
+			      counts[id]);
+	ck_assert_int_eq(reconciled, 8);	/* 53..60 */
+	/* The counters equal the journal, lines 51..52 included. */
+	ck_assert_int_eq(counters_records(), 70);
+	ck_assert_int_eq(events_named("journal-repaired"), 1);
+	ck_assert_int_eq(events_named("journal-reconciled"), 1);
+}
+END_TEST
+
+START_TEST(test_writes_only_while_active)
+{
+	fsched_writer_t *w;
+	fsched_writer_stats_t st;
+	int counts[11];
+
+	active = false;
+	w = writer(100000);
+	for (int id = 1; id <= 10; id++)
+		fsched_writer_enqueue(w, rec(id));
+	ck_assert(!fsched_writer_flush(w, 300));
+	ck_assert_int_eq(journal_lines(counts, 10, NULL), 0);
+	active = true;
+	fsched_writer_wake(w);
+	ck_assert(fsched_writer_flush(w, 10000));
+	fsched_writer_get_stats(w, &st);
+	ck_assert_int_eq(st.written, 10);
+	ck_assert_int_eq(st.syncs, 1);
+	fsched_writer_free(w);
+	ck_assert_int_eq(journal_lines(counts, 10, NULL), 10);
+}
+END_TEST
+
+START_TEST(test_write_failure_keeps_records)
+{
+	fsched_writer_t *w;
+	fsched_writer_stats_t st;
+	int counts[21];
+	char *cmd;
+
+	w = writer(100000);
+	fsched_writer_enqueue(w, rec(1));
+	ck_assert(fsched_writer_flush(w, 10000));
+	/* The journal directory vanishes and a file takes its name. */
+	ck_assert_int_ne(asprintf(&cmd, "rm -rf '%s' && touch '%s'", jdir, jdir),
+			 -1);
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+	for (int id = 2; id <= 20; id++)
+		ck_assert_int_eq(fsched_writer_enqueue(w, rec(id)), 0);
+	ck_assert(!fsched_writer_flush(w, 1500));
+	fsched_writer_get_stats(w, &st);
+	ck_assert_int_ge(st.write_errors, 1);
+	ck_assert_int_eq(st.queue_depth, 19);
+	ck_assert_int_eq(st.dropped, 0);
+	ck_assert_int_eq(events_named("journal-write-error"), 1);
+	/* Fixed: the records are written, once. */
+	ck_assert_int_ne(asprintf(&cmd, "rm -f '%s' && mkdir '%s'", jdir, jdir),
+			 -1);
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+	ck_assert(fsched_writer_flush(w, 20000));
+	fsched_writer_get_stats(w, &st);
+	ck_assert_int_eq(st.written, 20);
+	fsched_writer_free(w);
+	ck_assert_int_eq(journal_lines(counts, 20, NULL), 19);	/* 1 was lost with the dir */
+	for (int id = 2; id <= 20; id++)
+		ck_assert_int_eq(counts[id], 1);
+	ck_assert_int_eq(events_named("journal-write-recovered"), 1);
+}
+END_TEST
+
+START_TEST(test_queue_full)
+{
+	fsched_writer_t *w;
+	fsched_writer_stats_t st;
+	int dropped = 0;
+
+	active = false;
+	w = writer(16);
+	for (int id = 1; id <= 20; id++)
+		dropped += fsched_writer_enqueue(w, rec(id)) < 0;
+	ck_assert_int_eq(dropped, 4);
+	fsched_writer_get_stats(w, &st);
+	ck_assert_int_eq(st.dropped, 4);
+	ck_assert_int_eq(st.queue_depth, 16);
+	fsched_writer_free(w);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("writer");
+	TCase *tc = tcase_create("writer");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_group_commit_and_duplicates);
+	tcase_add_test(tc, test_failover_exactly_once);
+	tcase_add_test(tc, test_writes_only_while_active);
+	tcase_add_test(tc, test_write_failure_keeps_records);
+	tcase_add_test(tc, test_queue_full);
+	suite_add_tcase(s, tc);
+	return test_run(s);
+}
