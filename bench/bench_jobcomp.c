@@ -25,11 +25,18 @@
  * backup_inx, which jobcomp/fsched reads through weak references.  The
  * select plugin filetxt asks for its job info string is loaded first.
  *
- * The calls go in batches of 1024 records filled beforehand (untimed);
- * each batch is timed as a whole.  After the timed calls, jobcomp/fsched
- * is unloaded (its fini() writes what is still queued) and the harness
- * checks that no record was lost: the journal and counters.json hold
- * every record, filetxt's file every line.
+ * The calls go in batches of 1024 job records filled beforehand
+ * (untimed); each batch is timed as a whole.  After a warm-up:
+ *  - burst (the figure compared with the target): N calls per plugin in
+ *    10 rounds alternating the two plugins (and which goes first), so that
+ *    drift of the machine hits both alike; the ratio is the median of the
+ *    per-round ratios;
+ *  - paced: up to 50 rounds of one batch per plugin with a 20 ms pause
+ *    after each, so that fsched's writer has emptied its queue.
+ * Then jobcomp/fsched is unloaded (its fini() writes what is still
+ * queued) and the harness checks that no record was lost: the journal and
+ * counters.json hold every record, filetxt's file every line, and every
+ * call returned SLURM_SUCCESS.
  *
  * Mode "generate" (-g): log N runs whose end times are spread evenly over
  * the D days before today (UTC) through both plugins, for the sacct -c
@@ -43,6 +50,8 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +67,7 @@
 #include "src/common/read_config.h"
 #include "src/common/select.h"
 #include "src/common/xmalloc.h"
+#include "src/common/xstring.h"
 #include "src/slurmctld/slurmctld.h"
 
 #include "bench_synth.h"
@@ -71,7 +81,7 @@ int backup_inx;
 #define ROUNDS 10		/* burst: rounds of calls per plugin */
 #define PACED_BATCHES 50	/* paced: rounds of one batch, at most */
 #define PACED_PAUSE 20000	/* paced: us after each batch */
-#define ROUNDS_MAX PACED_BATCHES
+#define ROUNDS_MAX PACED_BATCHES	/* >= ROUNDS */
 
 struct jobcomp_ops {
 	int (*set_location)(char *loc);
@@ -179,8 +189,8 @@ static char *write_config(long records)
 	long queue = records + 1000;
 
 	/*
-	 * The fsched state directory as fsched-hook primary-on or
-	 * select/fsched_cons_tres prepare it before jobcomp/fsched runs.
+	 * The fsched state directory: fsched-hook primary-on or
+	 * select/fsched_cons_tres create it before jobcomp/fsched runs.
 	 */
 	if ((mkdir(state, 0700) < 0 && errno != EEXIST) ||
 	    (mkdir(fstate, 0755) < 0 && errno != EEXIST))
@@ -197,7 +207,7 @@ static char *write_config(long records)
 		   "SelectType=select/cons_tres\n"
 		   "JobCompType=jobcomp/fsched\n"
 		   "JobCompLoc=%s/journal\n"
-		   "NodeName=n[001-512] CPUs=64 RealMemory=262144 State=UNKNOWN\n"
+		   "NodeName=n[001-512] CPUs=64 State=UNKNOWN\n"
 		   "PartitionName=batch Nodes=ALL Default=YES\n",
 		   opt.plugindir, state, opt.workdir, opt.workdir,
 		   opt.workdir);
@@ -408,7 +418,8 @@ static void report(const char *what, struct plugin *ft, struct plugin *fs,
 	       a_cpu);
 	printf("    %-16s %12.0f %14.0f %12.0f\n", fs->type, b_ns, b_med,
 	       b_cpu);
-	printf("    ratio fsched/filetxt: median of the rounds %.3f (%.3f .. %.3f); overall wall %.3f, cpu %.3f\n",
+	printf("    ratio fsched/filetxt: median of the rounds %.3f "
+	       "(%.3f .. %.3f); overall wall %.3f, cpu %.3f\n",
 	       med_ratio, ratios[0], ratios[rounds - 1], b_ns / a_ns,
 	       b_cpu / a_cpu);
 #define KEY(k) (snprintf(key, sizeof(key), "jobcomp.%s.%s", what, k), key)
@@ -560,9 +571,10 @@ int main(int argc, char **argv)
 		report("burst", &ft, &fs, &ft.burst, &fs.burst, ROUNDS);
 		report("paced", &ft, &fs, &ft.paced, &fs.paced, paced_rounds);
 	}
-	printf("  fsched: the writer had the queue journalled %.3f s after the last call\n",
+	printf("  fsched: queue journalled %.3f s after the last call\n",
 	       drain);
-	printf("  records: filetxt file %lld lines, fsched journal %lld lines, counters.json %lld; errors: filetxt %lld, fsched %lld\n",
+	printf("  records: filetxt file %lld lines, fsched journal %lld "
+	       "lines, counters.json %lld; errors: filetxt %lld, fsched %lld\n",
 	       ft_lines, fs_lines, fs_counted, ft.errors, fs.errors);
 	result("jobcomp.drain_s", "%.3f", drain);
 	result("jobcomp.records", "%ld", total);
@@ -571,8 +583,8 @@ int main(int argc, char **argv)
 	result("jobcomp.fsched_counters", "%lld", fs_counted);
 	if (ft.errors || fs.errors || ft_lines != total || fs_lines != total ||
 	    fs_counted != total) {
-		fprintf(stderr, "bench_jobcomp: FAILED: expected %ld records in each log, no errors\n",
-			total);
+		fprintf(stderr, "bench_jobcomp: FAILED: expected %ld "
+			"records in each log, no errors\n", total);
 		rc = 1;
 	}
 	result("jobcomp.valid", "%d", rc == 0);

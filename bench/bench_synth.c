@@ -62,7 +62,7 @@ void bench_synth_init(void)
 		return;
 	for (int i = 0; i < POOL; i++) {
 		names[i] = xasprintf("%s_%03d", kinds[i % 8], i);
-		work_dirs[i] = xasprintf("/home/user%03d/projects/p%02d/run%04d",
+		work_dirs[i] = xasprintf("/home/user%03d/p%02d/run%04d",
 					 i % 97, i % 13, i);
 	}
 	for (int i = 0; i < 32; i++)

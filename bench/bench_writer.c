@@ -151,9 +151,9 @@ int main(int argc, char **argv)
 	for (long i = 0; i < m; i++) {
 		struct bench_run r;
 		fsched_jobrec_t tmpl, *copy;
+		time_t end = base + (time_t)(3600.0 * (double)i / (double)m);
 
-		bench_synth_run(&r, (uint64_t)i, FIRST_JOB_ID,
-				base + (time_t)(3600.0 * (double)i / (double)m));
+		bench_synth_run(&r, (uint64_t)i, FIRST_JOB_ID, end);
 		fsched_jobrec_init(&tmpl);
 		tmpl.cluster = "bench";
 		tmpl.user = (char *)r.user;
@@ -200,14 +200,15 @@ int main(int argc, char **argv)
 	       m / (t_enq - t0));
 	printf("  durable: %.3f s end to end, %.0f records/s\n", t_end - t0,
 	       m / (t_end - t0));
-	printf("  written %lld, dropped %lld, duplicates %lld, write errors %lld; journal %lld lines, counters.json %lld records\n",
+	printf("  written %lld, dropped %lld, duplicates %lld, write errors "
+	       "%lld; journal %lld lines, counters.json %lld records\n",
 	       (long long)st.written, (long long)st.dropped,
 	       (long long)st.duplicates, (long long)st.write_errors, lines,
 	       (long long)counters.records);
 	if (st.written != m || st.dropped || st.duplicates || lines != m ||
 	    counters.records != m) {
-		fprintf(stderr, "bench_writer: FAILED: expected %ld records written, journalled and counted\n",
-			m);
+		fprintf(stderr, "bench_writer: FAILED: expected %ld records "
+			"written, journalled and counted\n", m);
 		rc = 1;
 	}
 	if (res) {
