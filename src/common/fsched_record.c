@@ -78,68 +78,204 @@ void fsched_exit_code_str(int64_t status, char *buf, size_t len)
 	snprintf(buf, len, "%d:%d", code, sig);
 }
 
-struct json_object *fsched_jobrec_to_json(const fsched_jobrec_t *r)
+/*
+ * The journal fields, in output order.  One table for fresh encodings
+ * (fsched_jobrec_to_json) and for the writer's reused object
+ * (fsched_jobrec_encode), so the two can never differ.
+ */
+enum fkind { F_STR, F_INT, F_BOOL };
+
+static const struct field {
+	const char *key;
+	enum fkind kind;
+} fields[] = {
+	{ "version", F_INT }, { "run_key", F_STR }, { "cluster", F_STR },
+	{ "job_id", F_INT }, { "array_job_id", F_INT },
+	{ "array_task_id", F_INT }, { "het_job_id", F_INT },
+	{ "het_job_offset", F_INT }, { "user_id", F_INT }, { "user", F_STR },
+	{ "group_id", F_INT }, { "group", F_STR }, { "account", F_STR },
+	{ "partition", F_STR }, { "qos", F_STR }, { "name", F_STR },
+	{ "state", F_STR }, { "state_code", F_INT }, { "exit_code", F_STR },
+	{ "derived_exit_code", F_STR }, { "exit_status", F_INT },
+	{ "derived_status", F_INT }, { "submit_time", F_INT },
+	{ "eligible_time", F_INT }, { "start_time", F_INT },
+	{ "end_time", F_INT }, { "elapsed", F_INT }, { "time_limit", F_INT },
+	{ "nodes", F_STR }, { "node_count", F_INT }, { "cpus", F_INT },
+	{ "tres_req", F_STR }, { "tres_alloc", F_STR },
+	{ "reservation", F_STR }, { "work_dir", F_STR },
+	{ "restart_count", F_INT }, { "resize_time", F_INT },
+	{ "controller", F_STR }, { "epoch", F_INT }, { "logged_at", F_INT },
+	{ "reconciled", F_BOOL },
+};
+
+#define NFIELDS (sizeof(fields) / sizeof(fields[0]))
+
+struct fval {
+	bool present;
+	const char *s;
+	int64_t i;
+};
+
+/* The values of rec, field by field; strings may point into ec. */
+static void values(const fsched_jobrec_t *r, struct fval *v,
+		   char ec[2][32])
+{
+	bool task = r->array_task_id != FSCHED_NO_TASK;
+	bool het = r->het_job_id != 0;
+	size_t k = 0;
+
+	fsched_exit_code_str(r->exit_status, ec[0], sizeof(ec[0]));
+	fsched_exit_code_str(r->derived_status, ec[1], sizeof(ec[1]));
+#define I(cond, val) v[k++] = (struct fval){ (cond), NULL, (val) }
+#define S(val) v[k] = (struct fval){ (val) != NULL, (val), 0 }, k++
+	I(true, FSCHED_JOURNAL_VERSION);
+	S(r->run_key);
+	S(r->cluster);
+	I(true, r->job_id);
+	I(task, r->array_job_id);
+	I(task, r->array_task_id);
+	I(het, r->het_job_id);
+	I(het, r->het_job_offset);
+	I(true, r->user_id);
+	S(r->user);
+	I(true, r->group_id);
+	S(r->group);
+	S(r->account);
+	S(r->partition);
+	S(r->qos);
+	S(r->name);
+	S(r->state);
+	I(true, r->state_code);
+	S(ec[0]);
+	S(ec[1]);
+	I(r->exit_status >= 0, r->exit_status);
+	I(r->derived_status >= 0, r->derived_status);
+	I(true, r->submit_time);
+	I(true, r->eligible_time);
+	I(true, r->start_time);
+	I(true, r->end_time);
+	I(true, (r->start_time && r->end_time > r->start_time) ?
+		r->end_time - r->start_time : 0);
+	I(true, r->time_limit);
+	S(r->nodes);
+	I(true, r->node_count);
+	I(true, r->cpus);
+	S(r->tres_req);
+	S(r->tres_alloc);
+	S(r->reservation);
+	S(r->work_dir);
+	I(true, r->restart_count);
+	I(r->resize_time != 0, r->resize_time);
+	S(r->controller);
+	I(true, r->epoch);
+	I(true, r->logged_at);
+	I(r->reconciled, 1);
+#undef I
+#undef S
+}
+
+static struct json_object *new_value(enum fkind kind, const struct fval *v)
+{
+	switch (kind) {
+	case F_STR:
+		return json_object_new_string(v->s);
+	case F_INT:
+		return json_object_new_int64(v->i);
+	case F_BOOL:
+		return json_object_new_boolean(v->i != 0);
+	}
+	return NULL;
+}
+
+/* A new object with the present fields, in table order; kids[i] set. */
+static struct json_object *build(const struct fval *v,
+				 struct json_object **kids)
 {
 	struct json_object *o = json_object_new_object();
-	char ec[32];
 
 	if (!o)
 		return NULL;
-	fsched_json_add_int64(o, "version", FSCHED_JOURNAL_VERSION);
-	fsched_json_add_string(o, "run_key", r->run_key);
-	fsched_json_add_string(o, "cluster", r->cluster);
-	fsched_json_add_int64(o, "job_id", r->job_id);
-	if (r->array_task_id != FSCHED_NO_TASK) {
-		fsched_json_add_int64(o, "array_job_id", r->array_job_id);
-		fsched_json_add_int64(o, "array_task_id", r->array_task_id);
+	for (size_t i = 0; i < NFIELDS; i++) {
+		kids[i] = NULL;
+		if (!v[i].present)
+			continue;
+		if (!(kids[i] = new_value(fields[i].kind, &v[i]))) {
+			json_object_put(o);
+			return NULL;
+		}
+		json_object_object_add(o, fields[i].key, kids[i]);
 	}
-	if (r->het_job_id) {
-		fsched_json_add_int64(o, "het_job_id", r->het_job_id);
-		fsched_json_add_int64(o, "het_job_offset", r->het_job_offset);
-	}
-	fsched_json_add_int64(o, "user_id", r->user_id);
-	fsched_json_add_string(o, "user", r->user);
-	fsched_json_add_int64(o, "group_id", r->group_id);
-	fsched_json_add_string(o, "group", r->group);
-	fsched_json_add_string(o, "account", r->account);
-	fsched_json_add_string(o, "partition", r->partition);
-	fsched_json_add_string(o, "qos", r->qos);
-	fsched_json_add_string(o, "name", r->name);
-	fsched_json_add_string(o, "state", r->state);
-	fsched_json_add_int64(o, "state_code", r->state_code);
-	fsched_exit_code_str(r->exit_status, ec, sizeof(ec));
-	fsched_json_add_string(o, "exit_code", ec);
-	fsched_exit_code_str(r->derived_status, ec, sizeof(ec));
-	fsched_json_add_string(o, "derived_exit_code", ec);
-	if (r->exit_status >= 0)
-		fsched_json_add_int64(o, "exit_status", r->exit_status);
-	if (r->derived_status >= 0)
-		fsched_json_add_int64(o, "derived_status", r->derived_status);
-	fsched_json_add_int64(o, "submit_time", r->submit_time);
-	fsched_json_add_int64(o, "eligible_time", r->eligible_time);
-	fsched_json_add_int64(o, "start_time", r->start_time);
-	fsched_json_add_int64(o, "end_time", r->end_time);
-	fsched_json_add_int64(o, "elapsed", (r->start_time &&
-					     r->end_time > r->start_time) ?
-				r->end_time - r->start_time : 0);
-	fsched_json_add_int64(o, "time_limit", r->time_limit);
-	fsched_json_add_string(o, "nodes", r->nodes);
-	fsched_json_add_int64(o, "node_count", r->node_count);
-	fsched_json_add_int64(o, "cpus", r->cpus);
-	fsched_json_add_string(o, "tres_req", r->tres_req);
-	fsched_json_add_string(o, "tres_alloc", r->tres_alloc);
-	fsched_json_add_string(o, "reservation", r->reservation);
-	fsched_json_add_string(o, "work_dir", r->work_dir);
-	fsched_json_add_int64(o, "restart_count", r->restart_count);
-	if (r->resize_time)
-		fsched_json_add_int64(o, "resize_time", r->resize_time);
-	fsched_json_add_string(o, "controller", r->controller);
-	fsched_json_add_int64(o, "epoch", r->epoch);
-	fsched_json_add_int64(o, "logged_at", r->logged_at);
-	if (r->reconciled)
-		json_object_object_add(o, "reconciled",
-				       json_object_new_boolean(1));
 	return o;
+}
+
+struct json_object *fsched_jobrec_to_json(const fsched_jobrec_t *r)
+{
+	struct json_object *kids[NFIELDS];
+	struct fval v[NFIELDS];
+	char ec[2][32];
+
+	values(r, v, ec);
+	return build(v, kids);
+}
+
+struct fsched_jobrec_encoder {
+	struct json_object *obj;		/* owned */
+	struct json_object *kids[NFIELDS];	/* borrowed from obj */
+	bool present[NFIELDS];
+};
+
+fsched_jobrec_encoder_t *fsched_jobrec_encoder_new(void)
+{
+	return calloc(1, sizeof(struct fsched_jobrec_encoder));
+}
+
+void fsched_jobrec_encoder_free(fsched_jobrec_encoder_t *enc)
+{
+	if (!enc)
+		return;
+	json_object_put(enc->obj);
+	free(enc);
+}
+
+const char *fsched_jobrec_encode(fsched_jobrec_encoder_t *enc,
+				 const fsched_jobrec_t *r, size_t *len)
+{
+	struct fval v[NFIELDS];
+	char ec[2][32];
+	bool same = enc->obj != NULL;
+
+	values(r, v, ec);
+	for (size_t i = 0; same && i < NFIELDS; i++)
+		same = (v[i].present == enc->present[i]);
+	if (!same) {
+		/* Another set of fields: build afresh, keep the order. */
+		json_object_put(enc->obj);
+		if (!(enc->obj = build(v, enc->kids)))
+			return NULL;
+		for (size_t i = 0; i < NFIELDS; i++)
+			enc->present[i] = v[i].present;
+	} else {
+		for (size_t i = 0; i < NFIELDS; i++) {
+			if (!v[i].present)
+				continue;
+			switch (fields[i].kind) {
+			case F_STR:
+				if (!json_object_set_string(enc->kids[i],
+							    v[i].s))
+					return NULL;
+				break;
+			case F_INT:
+				json_object_set_int64(enc->kids[i], v[i].i);
+				break;
+			case F_BOOL:
+				json_object_set_boolean(enc->kids[i],
+							v[i].i != 0);
+				break;
+			}
+		}
+	}
+	return json_object_to_json_string_length(enc->obj, FSCHED_JSON_PLAIN,
+						 len);
 }
 
 /* Optional string: borrowed from o. */

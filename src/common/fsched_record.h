@@ -89,6 +89,24 @@ void fsched_exit_code_str(int64_t status, char *buf, size_t len);
 struct json_object *fsched_jobrec_to_json(const fsched_jobrec_t *rec);
 
 /*
+ * The writer's encoder: one json-c object reused for every record (values
+ * updated in place; rebuilt only when the set of present fields changes),
+ * which avoids building and freeing some forty objects per record.
+ * Encodes exactly as fsched_jobrec_to_json().  Not thread-safe.
+ */
+typedef struct fsched_jobrec_encoder fsched_jobrec_encoder_t;
+
+fsched_jobrec_encoder_t *fsched_jobrec_encoder_new(void);
+void fsched_jobrec_encoder_free(fsched_jobrec_encoder_t *enc);
+
+/*
+ * One line of JSON (no newline) for rec; borrowed, valid until the next
+ * call.  NULL on ENOMEM.
+ */
+const char *fsched_jobrec_encode(fsched_jobrec_encoder_t *enc,
+				 const fsched_jobrec_t *rec, size_t *len);
+
+/*
  * Decode a journal line into rec; the strings in rec are borrowed from o
  * and live as long as o.  what names the line in errors.
  */

@@ -72,6 +72,7 @@ struct fsched_writer {
 	int64_t drops_unlogged;
 
 	/* writer thread only */
+	fsched_jobrec_encoder_t *enc;
 	fsched_keyindex_t *index;
 	fsched_counters_t counters;
 	bool counters_dirty;
@@ -83,6 +84,7 @@ struct fsched_writer {
 	long backoff_ms;
 	struct timespec retry_at;
 	char last_err[FSCHED_ERR_MAX];
+	char counters_err[FSCHED_ERR_MAX];
 	int64_t err_series;
 	uint32_t pruned_day;
 	struct name_entry users[NAME_CACHE];
@@ -243,9 +245,18 @@ static int write_counters(fsched_writer_t *w, bool force)
 	w->counters.updated = time(NULL);
 	snprintf(w->counters.host, sizeof(w->counters.host), "%s", w->host);
 	if (fsched_counters_write(w->state_dir, &w->counters, &err) < 0) {
-		fsched_error("cannot write counters: %s", err.msg);
+		/* Retried at the next batch; logged once per distinct error. */
+		if (strcmp(err.msg, w->counters_err))
+			fsched_error("cannot write counters (retried): %s",
+				     err.msg);
+		snprintf(w->counters_err, sizeof(w->counters_err), "%s",
+			 err.msg);
+		w->counters_at = now;
 		return -1;
 	}
+	if (w->counters_err[0])
+		fsched_info("counters.json written again");
+	w->counters_err[0] = '\0';
 	w->counters_at = now;
 	w->counters_dirty = false;
 	return 0;
@@ -319,7 +330,6 @@ static int write_batch(fsched_writer_t *w, fsched_jobrec_t **recs, size_t n)
 	refresh_epoch(w, false);
 	for (size_t i = 0; i < n; i++) {
 		fsched_jobrec_t *r = recs[i];
-		struct json_object *o;
 		struct day_group *g = NULL;
 		const char *line;
 		size_t len;
@@ -357,19 +367,13 @@ static int write_batch(fsched_writer_t *w, fsched_jobrec_t **recs, size_t n)
 			if (!group)
 				r->group = (char *)lookup(w->groups,
 							  r->group_id, false);
-			o = fsched_jobrec_to_json(r);
+			line = fsched_jobrec_encode(w->enc, r, &len);
 			r->user = user;
 			r->group = group;
 		}
-		if (!o ||
-		    !(line = json_object_to_json_string_length(o,
-					FSCHED_JSON_PLAIN, &len)) ||
-		    fsched_keyindex_add(seen, h, day) < 0 ||
-		    group_add(g, r, h, line, len, n) < 0) {
-			json_object_put(o);
+		if (!line || fsched_keyindex_add(seen, h, day) < 0 ||
+		    group_add(g, r, h, line, len, n) < 0)
 			break;
-		}
-		json_object_put(o);
 		recs[i] = NULL;	/* now owned by its group */
 		done = i + 1;
 	}
@@ -542,7 +546,9 @@ static int sync_state(fsched_writer_t *w)
 		fsched_keyindex_free(ix);
 		return -1;
 	}
-	if (fsched_mkdir_p(w->journal_dir, w->dir_mode, &err) < 0) {
+	/* Nobody else may have made the state directory yet. */
+	if (fsched_mkdir_p(w->state_dir, 0755, &err) < 0 ||
+	    fsched_mkdir_p(w->journal_dir, w->dir_mode, &err) < 0) {
 		report_error(w, err.msg);
 		goto out;
 	}
@@ -715,6 +721,7 @@ fsched_writer_t *fsched_writer_new(const fsched_writer_cfg_t *cfg,
 	w->ring = calloc(w->max_queue, sizeof(*w->ring));
 	if (!w->journal_dir || !w->state_dir || !w->host || !w->ring ||
 	    !(w->index = fsched_keyindex_new()) ||
+	    !(w->enc = fsched_jobrec_encoder_new()) ||
 	    fsched_counters_init(&w->counters) < 0) {
 		fsched_err_sys(err, ENOMEM, "journal writer");
 		fsched_writer_free(w);
@@ -834,6 +841,7 @@ void fsched_writer_free(fsched_writer_t *w)
 		free(w->ring);
 	}
 	fsched_keyindex_free(w->index);
+	fsched_jobrec_encoder_free(w->enc);
 	fsched_counters_free(&w->counters);
 	free(w->journal_dir);
 	free(w->state_dir);

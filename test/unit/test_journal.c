@@ -143,6 +143,39 @@ START_TEST(test_record_minimal)
 }
 END_TEST
 
+/* The writer's reused encoder writes exactly what a fresh encoding does. */
+START_TEST(test_encoder_same_as_fresh)
+{
+	fsched_jobrec_encoder_t *enc = fsched_jobrec_encoder_new();
+	fsched_jobrec_t full, min;
+
+	full_record(&full);
+	fsched_jobrec_init(&min);
+	min.state = "FAILED";
+	min.job_id = 9;
+	min.end_time = 1700000000;
+	min.exit_status = 256;
+	for (int i = 0; i < 6; i++) {
+		fsched_jobrec_t *r = (i % 3 == 1) ? &min : &full;
+		struct json_object *o;
+		const char *s;
+		size_t len;
+
+		r->job_id += i;		/* values change, shape alternates */
+		r->name = (i == 4) ? NULL : r->name;
+		fsched_jobrec_key(r, r->run_key, sizeof(r->run_key));
+		s = fsched_jobrec_encode(enc, r, &len);
+		ck_assert_ptr_nonnull(s);
+		o = fsched_jobrec_to_json(r);
+		ck_assert_str_eq(s, json_object_to_json_string_ext(o,
+							FSCHED_JSON_PLAIN));
+		ck_assert_uint_eq(len, strlen(s));
+		json_object_put(o);
+	}
+	fsched_jobrec_encoder_free(enc);
+}
+END_TEST
+
 START_TEST(test_run_keys)
 {
 	fsched_jobrec_t a, b;
@@ -544,6 +577,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_record_roundtrip);
 	tcase_add_test(tc, test_record_minimal);
+	tcase_add_test(tc, test_encoder_same_as_fresh);
 	tcase_add_test(tc, test_run_keys);
 	tcase_add_loop_test(tc, test_record_bad, 0,
 			    sizeof(record_bad) / sizeof(record_bad[0]));

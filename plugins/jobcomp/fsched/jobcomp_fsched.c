@@ -60,8 +60,11 @@ const uint32_t plugin_version = SLURM_VERSION_NUMBER;
 /* slurmctld-only symbols: weak, absent in sacct (address NULL). */
 extern time_t control_time;
 extern int backup_inx;
+extern bool test_config;
 #pragma weak control_time
 #pragma weak backup_inx
+#pragma weak test_config
+#pragma weak slurmctld_config
 #pragma weak job_list
 #pragma weak lock_slurmctld
 #pragma weak unlock_slurmctld
@@ -319,6 +322,33 @@ extern int fini(void)
 	return SLURM_SUCCESS;
 }
 
+#ifdef FSCHED_HAVE_BUG_17032
+/*
+ * Slurm bug 17032 (fixed in 23.02.4): when a backup takes over, its
+ * standby signal thread has set slurmctld_config.shutdown_time (that is
+ * how run_backup() stops it), and read_slurm_conf() then calls
+ * sched_g_init(), whose main scheduler thread exits at once because
+ * shutdown_time is still set: only backfill starts jobs afterwards.
+ * 22.05 clears shutdown_time right AFTER read_slurm_conf(); upstream's fix
+ * clears it before.  read_slurm_conf() calls jobcomp_g_init(), hence this
+ * function, immediately before sched_g_init(): clearing it here is
+ * upstream's fix, moved by a few instructions, and masks no shutdown
+ * request that 22.05 would not clear anyway.  Only on the set_location of
+ * a start or takeover (control_time == 0) of a process whose
+ * shutdown_time is set, i.e. a takeover.  MitigateBug17032=no disables it.
+ */
+static void mitigate_bug_17032(void)
+{
+	if (!fconf.mitigate_bug_17032 || !&control_time || control_time ||
+	    !&slurmctld_config || !slurmctld_config.shutdown_time ||
+	    (&test_config && test_config))
+		return;
+	info("%s: takeover: clearing the standby shutdown time before the scheduler starts, so that the main scheduler runs (Slurm bug 17032, MitigateBug17032)",
+	     plugin_type);
+	slurmctld_config.shutdown_time = 0;
+}
+#endif
+
 /*
  * Called by read_slurm_conf() at every start, takeover and reconfigure of
  * slurmctld (config write lock held), and by sacct -c.
@@ -341,6 +371,9 @@ extern int jobcomp_p_set_location(char *location)
 		} else if (configure(location) < 0 || start_writer() < 0) {
 			rc = SLURM_ERROR;
 		}
+#ifdef FSCHED_HAVE_BUG_17032
+		mitigate_bug_17032();
+#endif
 	} else if (configure(location) < 0) {
 		rc = SLURM_ERROR;
 	}
