@@ -150,7 +150,8 @@ static int set_key(void *arg, const fsched_kv_pair_t *pr, fsched_err_t *err)
 					      pr->file, pr->line, k->name,
 					      pr->value);
 		if (strstr(pr->value, "/../") ||
-		    !strcmp(pr->value + strlen(pr->value) - 3, "/.."))
+		    (strlen(pr->value) >= 3 &&
+		     !strcmp(pr->value + strlen(pr->value) - 3, "/..")))
 			return fsched_err_set(err, EINVAL, "%s:%d: %s must not contain \"..\": \"%s\"",
 					      pr->file, pr->line, k->name,
 					      pr->value);

@@ -65,7 +65,7 @@ typedef struct fsched_guard_result {
 void fsched_guard_decide(const fsched_guard_facts_t *f,
 			 fsched_guard_result_t *r);
 
-/* "ok", "first-start", ..., "refuse-not-shared", ... */
+/* "ok", "first-start", ..., "not-shared", "manifest-missing", ... */
 const char *fsched_guard_code_str(enum fsched_guard_code code);
 
 /* true for the FSCHED_GUARD_REFUSE_* codes */
@@ -103,8 +103,8 @@ void fsched_guard_evaluate(const fsched_conf_t *conf, const char *ssl,
  * Record a decision: guard.json in local_dir (always) and in the state
  * directory and an event (guard-refused, guard-override, guard-warn,
  * guard-first-start) there, but only if the state directory already
- * exists (never create it on a file system the guard distrusts).  A used
- * override is consumed.  Returns 0, or -1 with err for the first failure
+ * exists (never create it on a file system the guard distrusts).  A
+ * pending override is consumed, whether it was needed or not.  Returns 0, or -1 with err for the first failure
  * (the others are still attempted).
  */
 int fsched_guard_record(const fsched_conf_t *conf, const char *host,

@@ -166,7 +166,11 @@ int fsched_guard_record(const fsched_conf_t *conf, const char *host,
 					event_name(r), o, &e) < 0 && rc == 0)
 			rc = fsched_err_set(err, e.errnum, "%s", e.msg);
 	}
-	if (r->code == FSCHED_GUARD_ALLOW_OVERRIDE &&
+	/*
+	 * An override serves the next start only, used or not: left pending
+	 * it would silently allow a later start the guard should refuse.
+	 */
+	if (st->facts.allow_once &&
 	    fsched_allow_once_consume(st->local_dir, &e) < 0 && rc == 0)
 		rc = fsched_err_set(err, e.errnum, "%s", e.msg);
 	json_object_put(o);

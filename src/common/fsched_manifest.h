@@ -44,7 +44,7 @@ typedef struct fsched_manifest {
 	int index;			/* writer's SlurmctldHost index */
 	int64_t epoch;			/* active.json epoch, 0 if unknown */
 	int64_t time;			/* when written */
-	char reason[16];		/* "start", "save", "timer", "shutdown" */
+	char reason[16];		/* "save" (state save) or "timer" */
 	int64_t jobs;			/* records in the job list */
 	int64_t last_job_id;		/* highest job id in the list */
 	int nfiles;

@@ -77,6 +77,7 @@ struct fsched_writer {
 	fsched_counters_t counters;
 	bool counters_dirty;
 	struct timespec counters_at;
+	fsched_writer_stats_t folded;	/* stats already in counters */
 	bool was_active;
 	bool synced;
 	int64_t epoch;
@@ -236,11 +237,13 @@ static int write_counters(fsched_writer_t *w, bool force)
 	if (!w->counters_dirty ||
 	    (!force && ms_between(&w->counters_at, &now) < COUNTERS_MS))
 		return 0;
+	/* Cumulative across processes: add what happened since last time. */
 	pthread_mutex_lock(&w->mtx);
 	w->counters.queue_depth = (int64_t)(w->count + w->inflight);
-	w->counters.dropped = w->st.dropped;
-	w->counters.write_errors = w->st.write_errors;
-	w->counters.duplicates = w->st.duplicates;
+	w->counters.dropped += w->st.dropped - w->folded.dropped;
+	w->counters.write_errors += w->st.write_errors - w->folded.write_errors;
+	w->counters.duplicates += w->st.duplicates - w->folded.duplicates;
+	w->folded = w->st;
 	pthread_mutex_unlock(&w->mtx);
 	w->counters.updated = time(NULL);
 	snprintf(w->counters.host, sizeof(w->counters.host), "%s", w->host);
@@ -574,6 +577,10 @@ static int sync_state(fsched_writer_t *w)
 	fsched_counters_free(&w->counters);
 	w->counters = fresh;
 	memset(&fresh, 0, sizeof(fresh));
+	/* The file's totals stand; count our events from now on. */
+	pthread_mutex_lock(&w->mtx);
+	w->folded = w->st;
+	pthread_mutex_unlock(&w->mtx);
 	for (size_t i = 0; i < count; i++) {
 		struct sync_scan s = { .w = w, .index = ix };
 		char path[4096];

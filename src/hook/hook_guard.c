@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -38,6 +39,28 @@ static void who(char *buf, size_t len)
 		snprintf(buf, len, "%s", pw->pw_name);
 	else
 		snprintf(buf, len, "uid %u", (unsigned)getuid());
+}
+
+/*
+ * LocalStateDir belongs to SlurmUser: slurmctld writes its marker and
+ * guard.json there and removes the override.  When root makes it (or
+ * finds it root's), hand it over.
+ */
+static int own_local_dir(hook_ctx_t *ctx, fsched_err_t *err)
+{
+	struct passwd *pw;
+	struct stat st;
+
+	if (fsched_mkdir_p(ctx->conf.local_dir, 0755, err) < 0)
+		return -1;
+	if (geteuid() != 0 || !(pw = getpwnam(ctx->sc.slurm_user)) ||
+	    pw->pw_uid == 0)
+		return 0;
+	if (stat(ctx->conf.local_dir, &st) == 0 && st.st_uid == 0 &&
+	    chown(ctx->conf.local_dir, pw->pw_uid, pw->pw_gid) < 0)
+		return fsched_err_sys(err, errno, "cannot give %s to SlurmUser %s",
+				      ctx->conf.local_dir, ctx->sc.slurm_user);
+	return 0;
 }
 
 static int show(hook_ctx_t *ctx)
@@ -121,7 +144,7 @@ int hook_guard_cmd(hook_ctx_t *ctx, int argc, char **argv)
 	ao.expires = ao.created + minutes * 60;
 	who(ao.by, sizeof(ao.by));
 	snprintf(ao.reason, sizeof(ao.reason), "%s", reason);
-	if (fsched_mkdir_p(ctx->conf.local_dir, 0755, &err) < 0 ||
+	if (own_local_dir(ctx, &err) < 0 ||
 	    fsched_allow_once_write(ctx->conf.local_dir, &ao, &err) < 0) {
 		fprintf(stderr, "fsched-hook: cannot write the override: %s\n",
 			err.msg);

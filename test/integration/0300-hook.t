@@ -22,7 +22,7 @@ USE_FSCHED_HOOK=1
 hooks=$(mktemp -d "${TMPDIR:-/tmp}/fsched-hooks.XXXXXX") || bail_out mktemp
 chmod 0755 "$hooks"
 trap 'rm -rf "$hooks"' EXIT
-FSCHED_CONF="HookDir=$hooks/hooks.d
+FSCHED_CONF_LINES="HookDir=$hooks/hooks.d
 HookTimeout=2
 MetricsFile=$hooks/metrics/fsched.prom
 StatusFile=$hooks/status/status.json"

@@ -22,7 +22,7 @@ plan 27
 fsched_require
 SELECT_TYPE=select/fsched_cons_tres
 USE_FSCHED_HOOK=1
-FSCHED_CONF="ManifestInterval=2"
+FSCHED_CONF_LINES="ManifestInterval=2"
 cluster_setup || bail_out "cluster_setup failed"
 cluster_start || bail_out "the cluster did not come up"
 

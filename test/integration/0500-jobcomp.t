@@ -83,8 +83,8 @@ is "$(journal | jq -r '.epoch' | sort -u)" 1 "... and its epoch"
 # sacct -c ------------------------------------------------------------------
 sacct_c() { client sacct -c -n -P "$@" 2>/dev/null; }
 is "$(sacct_c -a -o jobid | wc -l)" "$expected" "sacct -c -a shows every run"
-# As with slurmdbd, -s selects runs that ended in the window, and without
-# -S the window is "now".
+# As with slurmdbd, -s selects runs that ended in the window; sacct then
+# defaults -S to now and -E to -S, so give both.
 is "$(sacct_c -a -s FAILED -S now-1hours -E now -o jobid)" "$fail" "sacct -c -s FAILED"
 is "$(sacct_c -a -s TIMEOUT -S now-1hours -E now -o jobid,state)" "$to|TIMEOUT" \
 	"sacct -c -s TIMEOUT"

@@ -230,6 +230,16 @@ START_TEST(test_failover_exactly_once)
 	/* The counters equal the journal, lines 51..52 included. */
 	ck_assert_int_eq(counters_records(), 70);
 	ck_assert_int_eq(events_named("journal-repaired"), 1);
+	{
+		/* Writer counters add up across writers (55..60 twice). */
+		fsched_counters_t c;
+		fsched_err_t err;
+
+		ck_assert_int_eq(fsched_counters_init(&c), 0);
+		ck_assert_int_eq(fsched_counters_read(dir, &c, &err), 0);
+		ck_assert_int_eq(c.duplicates, 6);
+		fsched_counters_free(&c);
+	}
 	ck_assert_int_eq(events_named("journal-reconciled"), 1);
 }
 END_TEST

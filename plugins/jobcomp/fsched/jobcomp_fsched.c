@@ -129,11 +129,14 @@ static void capture(job_record_t *job, fsched_jobrec_t *r, time_t now)
 	r->user_id = job->user_id;
 	r->group_id = job->group_id;
 	r->state_code = base;
+	/* state_code is what sacct -s compares (job_state_num()). */
 	if (IS_JOB_RESIZING(job)) {
 		r->state = "RESIZING";
+		r->state_code = JOB_RESIZING;
 		r->resize_time = job->resize_time ? job->resize_time : now;
 	} else if (job->job_state & JOB_REQUEUE) {
 		r->state = "REQUEUED";
+		r->state_code = JOB_REQUEUE;
 	} else {
 		r->state = job_state_string(base);
 	}

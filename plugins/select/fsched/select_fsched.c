@@ -136,6 +136,8 @@ static int load_cons_tres(void)
 
 extern int init(void)
 {
+	/* Nothing in clients; in slurmctld, the bug 16669 watchdog. */
+	fsched_select_reexec_init();
 	return SLURM_SUCCESS;
 }
 

@@ -20,6 +20,8 @@
 extern int fsched_select_guard(List job_list);
 extern void fsched_select_state_saved(void);
 extern void fsched_select_guard_fini(void);
+/* The Slurm bug 16669 mitigation (select_reexec.c); slurmctld only. */
+extern void fsched_select_reexec_init(void);
 #endif
 
 #endif /* SELECT_FSCHED_H */
