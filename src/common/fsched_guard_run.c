@@ -161,10 +161,22 @@ int fsched_guard_record(const fsched_conf_t *conf, const char *host,
 					   FSCHED_STATE_FILE_MODE, &e) < 0 &&
 		    rc == 0)
 			rc = fsched_err_set(err, e.errnum, "%s", e.msg);
+		/* The event says what was decided; guard.json says it all. */
+		struct json_object *d = json_object_new_object();
+
+		fsched_json_add_string(d, "code", fsched_guard_code_str(r->code));
+		if (r->would != r->code)
+			fsched_json_add_string(d, "would",
+					       fsched_guard_code_str(r->would));
+		fsched_json_add_int64(d, "loaded_jobs", st->facts.loaded_jobs);
+		if (st->facts.manifest)
+			fsched_json_add_int64(d, "manifest_jobs",
+					      st->manifest.jobs);
 		if (fsched_event_append(st->state_dir, conf->events_max_bytes,
 					(time_t)st->facts.now, host,
-					event_name(r), o, &e) < 0 && rc == 0)
+					event_name(r), d, &e) < 0 && rc == 0)
 			rc = fsched_err_set(err, e.errnum, "%s", e.msg);
+		json_object_put(d);
 	}
 	/*
 	 * An override serves the next start only, used or not: left pending
