@@ -156,22 +156,16 @@ int fsched_active_from_json(struct json_object *o, const char *what,
 	return 0;
 }
 
+static int decode(struct json_object *o, const char *what, void *out,
+		  fsched_err_t *err)
+{
+	return fsched_active_from_json(o, what, out, err);
+}
+
 int fsched_active_read(const char *dir, fsched_active_t *a,
 		       fsched_err_t *err)
 {
-	char *path = fsched_path(dir, FSCHED_ACTIVE_FILE);
-	struct json_object *o;
-	int rc;
-
-	if (!path)
-		return fsched_err_sys(err, ENOMEM, "active.json");
-	rc = fsched_json_read_file(path, &o, err);
-	if (rc == 0) {
-		rc = fsched_active_from_json(o, path, a, err);
-		json_object_put(o);
-	}
-	free(path);
-	return rc;
+	return fsched_json_load(dir, FSCHED_ACTIVE_FILE, decode, a, err);
 }
 
 int fsched_active_write(const char *dir, const fsched_active_t *a,

@@ -191,22 +191,16 @@ int fsched_counters_from_json(struct json_object *o, const char *what,
 	return 0;
 }
 
+static int decode(struct json_object *o, const char *what, void *out,
+		  fsched_err_t *err)
+{
+	return fsched_counters_from_json(o, what, out, err);
+}
+
 int fsched_counters_read(const char *dir, fsched_counters_t *c,
 			 fsched_err_t *err)
 {
-	char *path = fsched_path(dir, FSCHED_COUNTERS_FILE);
-	struct json_object *o;
-	int rc;
-
-	if (!path)
-		return fsched_err_sys(err, ENOMEM, "counters.json");
-	rc = fsched_json_read_file(path, &o, err);
-	if (rc == 0) {
-		rc = fsched_counters_from_json(o, path, c, err);
-		json_object_put(o);
-	}
-	free(path);
-	return rc;
+	return fsched_json_load(dir, FSCHED_COUNTERS_FILE, decode, c, err);
 }
 
 int fsched_counters_write(const char *dir, fsched_counters_t *c,

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,6 +79,25 @@ int fsched_json_read_file(const char *path, struct json_object **out,
 		return -1;
 	rc = fsched_json_parse(buf, len, path, out, err);
 	free(buf);
+	return rc;
+}
+
+int fsched_json_load(const char *dir, const char *name,
+		     fsched_json_decode_fn decode, void *out,
+		     fsched_err_t *err)
+{
+	struct json_object *o;
+	char *path;
+	int rc;
+
+	if (asprintf(&path, "%s/%s", dir, name) < 0)
+		return fsched_err_sys(err, ENOMEM, "%s", name);
+	rc = fsched_json_read_file(path, &o, err);
+	if (rc == 0) {
+		rc = decode(o, path, out, err);
+		json_object_put(o);
+	}
+	free(path);
 	return rc;
 }
 

@@ -42,6 +42,22 @@ int fsched_json_read_file(const char *path, struct json_object **out,
 			  fsched_err_t *err);
 
 /*
+ * Decoder of one fsched file format: fill *out from o (borrowed); what
+ * names the file in errors.
+ */
+typedef int (*fsched_json_decode_fn)(struct json_object *o, const char *what,
+				     void *out, fsched_err_t *err);
+
+/*
+ * Read dir/name (fsched_json_read_file) and decode it into out.  Fails
+ * with ENOENT when the file does not exist.  The one way fsched reads
+ * its JSON files.
+ */
+int fsched_json_load(const char *dir, const char *name,
+		     fsched_json_decode_fn decode, void *out,
+		     fsched_err_t *err);
+
+/*
  * Serialize obj (plain, one line) followed by '\n' and atomically replace
  * dir/name with it (fsched_atomic_write()).
  */

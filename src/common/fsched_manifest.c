@@ -216,22 +216,17 @@ int fsched_manifest_from_json(struct json_object *o, const char *what,
 	return 0;
 }
 
+static int decode_manifest(struct json_object *o, const char *what,
+			   void *out, fsched_err_t *err)
+{
+	return fsched_manifest_from_json(o, what, out, err);
+}
+
 int fsched_manifest_read(const char *dir, fsched_manifest_t *m,
 			 fsched_err_t *err)
 {
-	char *path = fsched_path(dir, FSCHED_MANIFEST_FILE);
-	struct json_object *o;
-	int rc;
-
-	if (!path)
-		return fsched_err_sys(err, ENOMEM, "manifest");
-	rc = fsched_json_read_file(path, &o, err);
-	if (rc == 0) {
-		rc = fsched_manifest_from_json(o, path, m, err);
-		json_object_put(o);
-	}
-	free(path);
-	return rc;
+	return fsched_json_load(dir, FSCHED_MANIFEST_FILE, decode_manifest, m,
+				err);
 }
 
 int fsched_manifest_write(const char *dir, const fsched_manifest_t *m,
@@ -248,8 +243,8 @@ int fsched_manifest_write(const char *dir, const fsched_manifest_t *m,
 	return rc;
 }
 
-/* <local_dir>/cluster-<name>.json; name limited to safe characters. */
-static char *marker_path(const char *local_dir, const char *cluster)
+/* cluster-<name>.json, name limited to safe characters (caller frees). */
+static char *marker_name(const char *cluster)
 {
 	char name[160], *p;
 	const char *c = (cluster && cluster[0]) ? cluster : "default";
@@ -258,51 +253,50 @@ static char *marker_path(const char *local_dir, const char *cluster)
 	for (i = 0; c[i] && i < 100; i++)
 		name[i] = (strchr("/\\ \t\n", c[i])) ? '_' : c[i];
 	name[i] = '\0';
-	if (asprintf(&p, "%s/cluster-%s.json", local_dir, name) < 0)
+	if (asprintf(&p, "cluster-%s.json", name) < 0)
 		return NULL;
 	return p;
+}
+
+static int decode_marker(struct json_object *o, const char *what, void *out,
+			 fsched_err_t *err)
+{
+	fsched_marker_t *mk = out;
+	const char *s = "";
+
+	if (fsched_json_check_version(o, what, FSCHED_MARKER_VERSION, err) < 0 ||
+	    get_cluster_id(o, what, mk->cluster_id, err) < 0 ||
+	    fsched_json_get_string_opt(o, what, "state_dir", &s, err) < 0 ||
+	    copy_str(mk->state_dir, sizeof(mk->state_dir), s, what,
+		     "state_dir", err) < 0 ||
+	    fsched_json_get_int64_opt(o, what, "time", 0, INT64_MAX / 2,
+				      &mk->time, err) < 0)
+		return -1;
+	return 0;
 }
 
 int fsched_marker_read(const char *local_dir, const char *cluster,
 		       fsched_marker_t *mk, fsched_err_t *err)
 {
-	char *path = marker_path(local_dir, cluster);
-	struct json_object *o = NULL;
-	const char *s;
-	int rc = -1;
+	char *name = marker_name(cluster);
+	int rc;
 
 	memset(mk, 0, sizeof(*mk));
-	if (!path)
+	if (!name)
 		return fsched_err_sys(err, ENOMEM, "marker");
-	if (fsched_json_read_file(path, &o, err) < 0)
-		goto out;
-	if (fsched_json_check_version(o, path, FSCHED_MARKER_VERSION, err) < 0 ||
-	    get_cluster_id(o, path, mk->cluster_id, err) < 0)
-		goto out;
-	s = "";
-	if (fsched_json_get_string_opt(o, path, "state_dir", &s, err) < 0 ||
-	    copy_str(mk->state_dir, sizeof(mk->state_dir), s, path,
-		     "state_dir", err) < 0)
-		goto out;
-	if (fsched_json_get_int64_opt(o, path, "time", 0, INT64_MAX / 2,
-				      &mk->time, err) < 0)
-		goto out;
-	rc = 0;
-out:
-	json_object_put(o);
-	free(path);
+	rc = fsched_json_load(local_dir, name, decode_marker, mk, err);
+	free(name);
 	return rc;
 }
 
 int fsched_marker_write(const char *local_dir, const char *cluster,
 			const fsched_marker_t *mk, fsched_err_t *err)
 {
-	char *path = marker_path(local_dir, cluster);
+	char *name = marker_name(cluster);
 	struct json_object *o = json_object_new_object();
-	const char *s;
 	int rc = -1;
 
-	if (!path || !o) {
+	if (!name || !o) {
 		fsched_err_sys(err, ENOMEM, "marker");
 		goto out;
 	}
@@ -310,49 +304,41 @@ int fsched_marker_write(const char *local_dir, const char *cluster,
 	fsched_json_add_string(o, "cluster_id", mk->cluster_id);
 	fsched_json_add_string(o, "state_dir", mk->state_dir);
 	fsched_json_add_int64(o, "time", mk->time);
-	s = json_object_to_json_string_ext(o, FSCHED_JSON_PLAIN);
-	rc = fsched_atomic_write_path(path, s, strlen(s),
-				      FSCHED_STATE_FILE_MODE, err);
+	rc = fsched_json_write_file(local_dir, name, o, FSCHED_STATE_FILE_MODE,
+				    err);
 out:
 	json_object_put(o);
-	free(path);
+	free(name);
 	return rc;
+}
+
+static int decode_allow_once(struct json_object *o, const char *what,
+			     void *out, fsched_err_t *err)
+{
+	fsched_allow_once_t *ao = out;
+	const char *by = "", *reason = "";
+
+	if (fsched_json_check_version(o, what, FSCHED_ALLOW_ONCE_VERSION,
+				      err) < 0 ||
+	    fsched_json_get_int64(o, what, "created", 0, INT64_MAX / 2,
+				  &ao->created, err) < 0 ||
+	    fsched_json_get_int64(o, what, "expires", 0, INT64_MAX / 2,
+				  &ao->expires, err) < 0 ||
+	    fsched_json_get_string_opt(o, what, "by", &by, err) < 0 ||
+	    copy_str(ao->by, sizeof(ao->by), by, what, "by", err) < 0 ||
+	    fsched_json_get_string_opt(o, what, "reason", &reason, err) < 0 ||
+	    copy_str(ao->reason, sizeof(ao->reason), reason, what, "reason",
+		     err) < 0)
+		return -1;
+	return 0;
 }
 
 int fsched_allow_once_read(const char *local_dir, fsched_allow_once_t *ao,
 			   fsched_err_t *err)
 {
-	char *path = fsched_path(local_dir, FSCHED_ALLOW_ONCE_FILE);
-	struct json_object *o = NULL;
-	const char *s;
-	int rc = -1;
-
 	memset(ao, 0, sizeof(*ao));
-	if (!path)
-		return fsched_err_sys(err, ENOMEM, "allow-once");
-	if (fsched_json_read_file(path, &o, err) < 0)
-		goto out;
-	if (fsched_json_check_version(o, path, FSCHED_ALLOW_ONCE_VERSION,
-				      err) < 0 ||
-	    fsched_json_get_int64(o, path, "created", 0, INT64_MAX / 2,
-				  &ao->created, err) < 0 ||
-	    fsched_json_get_int64(o, path, "expires", 0, INT64_MAX / 2,
-				  &ao->expires, err) < 0)
-		goto out;
-	s = "";
-	if (fsched_json_get_string_opt(o, path, "by", &s, err) < 0 ||
-	    copy_str(ao->by, sizeof(ao->by), s, path, "by", err) < 0)
-		goto out;
-	s = "";
-	if (fsched_json_get_string_opt(o, path, "reason", &s, err) < 0 ||
-	    copy_str(ao->reason, sizeof(ao->reason), s, path, "reason",
-		     err) < 0)
-		goto out;
-	rc = 0;
-out:
-	json_object_put(o);
-	free(path);
-	return rc;
+	return fsched_json_load(local_dir, FSCHED_ALLOW_ONCE_FILE,
+				decode_allow_once, ao, err);
 }
 
 int fsched_allow_once_write(const char *local_dir,

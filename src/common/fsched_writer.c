@@ -37,6 +37,7 @@
 #define COUNTERS_MS	1000	/* counters.json at most this often */
 #define EPOCH_MS	5000	/* active.json re-read interval */
 #define NAME_CACHE	256
+#define STOP_DRAIN_MS	10000	/* longest final drain at stop */
 
 struct name_entry {
 	int64_t id;		/* -1: empty */
@@ -694,10 +695,21 @@ static void *writer_main(void *arg)
 			}
 		}
 		if (active && w->synced) {
+			struct timespec t0, now;
+
 			day_change(w);
-			/* While stopping, keep going as long as it progresses. */
-			while (may_retry(w) && drain_once(w) > 0 && stopping)
-				;
+			/*
+			 * While stopping, keep going as long as it progresses,
+			 * for at most STOP_DRAIN_MS: slurmctld's exit must not
+			 * wait on a slow file system (what is left is
+			 * reconciled by the next controller).
+			 */
+			now_ts(&t0);
+			while (may_retry(w) && drain_once(w) > 0 && stopping) {
+				now_ts(&now);
+				if (ms_between(&t0, &now) >= STOP_DRAIN_MS)
+					break;
+			}
 		}
 		pthread_mutex_lock(&w->mtx);
 		w->st.synced = w->synced;

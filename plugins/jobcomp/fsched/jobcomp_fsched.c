@@ -48,6 +48,7 @@
 #include "fsched_conf.h"
 #include "fsched_journal.h"
 #include "fsched_log.h"
+#include "slurm_log_sink.h"
 #include "fsched_query.h"
 #include "fsched_record.h"
 #include "fsched_state.h"
@@ -79,18 +80,7 @@ static fsched_conf_t fconf;		/* under mtx */
 
 static void log_sink(enum fsched_log_level level, const char *msg)
 {
-	switch (level) {
-	case FSCHED_LOG_ERROR:
-		error("%s: %s", plugin_type, msg);
-		break;
-	case FSCHED_LOG_WARNING:
-	case FSCHED_LOG_INFO:
-		info("%s: %s", plugin_type, msg);
-		break;
-	case FSCHED_LOG_DEBUG:
-		debug("%s: %s", plugin_type, msg);
-		break;
-	}
+	fsched_slurm_log(plugin_type, level, msg);
 }
 
 /*

@@ -49,6 +49,7 @@
 #include "fsched_file.h"
 #include "fsched_guard.h"
 #include "fsched_log.h"
+#include "slurm_log_sink.h"
 #include "fsched_manifest.h"
 #include "fsched_state.h"
 
@@ -97,18 +98,7 @@ static time_t last_split_event;
 
 static void log_sink(enum fsched_log_level level, const char *msg)
 {
-	switch (level) {
-	case FSCHED_LOG_ERROR:
-		error("%s: %s", ptype, msg);
-		break;
-	case FSCHED_LOG_WARNING:
-	case FSCHED_LOG_INFO:
-		info("%s: %s", ptype, msg);
-		break;
-	case FSCHED_LOG_DEBUG:
-		debug("%s: %s", ptype, msg);
-		break;
-	}
+	fsched_slurm_log(ptype, level, msg);
 }
 
 /* True on the job_init of a start or takeover, in slurmctld. */
