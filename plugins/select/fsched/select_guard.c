@@ -284,7 +284,15 @@ static void *manifest_thread(void *arg)
 		}
 		if (st) {
 			pthread_mutex_lock(&write_mtx);
-			if (fsched_guard_record(&fconf, host, st, &r, &err) < 0)
+			/*
+			 * The start was allowed: on a cluster's very first
+			 * start nobody has made the state directory yet.
+			 * (A refusal records only into an existing one: it
+			 * must not create directories in what may be an
+			 * unmounted mount point.)
+			 */
+			if (fsched_state_dir_prepare(state_dir, &err) < 0 ||
+			    fsched_guard_record(&fconf, host, st, &r, &err) < 0)
 				error("%s: cannot record the guard's decision: %s",
 				      ptype, err.msg);
 			pthread_mutex_unlock(&write_mtx);
