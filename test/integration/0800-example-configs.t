@@ -26,7 +26,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/lib/fsched.sh"
 . "$here/lib/ops.sh"
 
-plan 43
+plan 44
 fsched_require
 src=$(ops_src)
 ha=$src/etc/slurm.conf.ha-example
@@ -192,14 +192,16 @@ done
 json_is() { [[ $(fsched_json "$1" "$2") == "$3" ]]; }	# FILE FILTER VALUE
 ok "SlurmctldPrimaryOnProg ran: active.json names ctl1" \
 	wait_for 15 json_is active.json .host ctl1
-# The host's own record (LocalStateDir): the shared <StateDir>/guard.json
-# is skipped when StateDir does not exist yet at the very first start.
+# The host's own record (LocalStateDir) and the shared <StateDir>/guard.json:
+# at the cluster's very first start the guard makes StateDir itself.
 local_guard_is() {
 	[[ $(jq -r .code "$FS_T/hosts/ctl1/local/lib/fsched/guard.json" \
 		2>/dev/null) == "$1" ]]
 }
 ok "select/fsched_cons_tres's guard allowed the first start" \
 	wait_for 15 local_guard_is first-start
+ok "... and recorded it in the shared state directory too" \
+	wait_for 15 json_is guard.json .code first-start
 ok "HealthCheckProgram ran on n1 (by slurmd)" \
 	grep -qx status=ok "$FS_T/hosts/n1/local/hc.status"
 id=$(submit --wrap 'hostname')
