@@ -9,6 +9,9 @@
  * SlurmctldTimeout (critical): Slurm rewrites the file every
  * min(SlurmctldTimeout/4, 30) s, and a backup takes over after
  * SlurmctldTimeout without it.
+ *
+ * "watch" also writes the metrics file: the status, and on the active head
+ * node the job counters of jobcomp/fsched's counters.json.
  */
 #include "config.h"
 
@@ -23,6 +26,8 @@
 #include <unistd.h>
 
 #include "fsched_active.h"
+#include "fsched_confcheck.h"
+#include "fsched_counters.h"
 #include "fsched_events.h"
 #include "fsched_file.h"
 #include "fsched_guard.h"
@@ -30,6 +35,7 @@
 #include "fsched_manifest.h"
 #include "fsched_json.h"
 #include "fsched_log.h"
+#include "fsched_metrics.h"
 #include "hook.h"
 
 #define STATUS_VERSION 1
@@ -360,14 +366,54 @@ int hook_status_cmd(hook_ctx_t *ctx, int argc, char **argv)
 	return verdict;
 }
 
+/*
+ * The job counters of counters.json, on the active head node only (the
+ * standby's would be the same runs again), and only with jobcomp/fsched
+ * (nobody else writes the file).  An unreadable file gives
+ * fsched_counters_readable 0 and is logged once, until it reads again.
+ */
+static void metrics_counters(FILE *f, hook_ctx_t *ctx)
+{
+	static char last_err[FSCHED_ERR_MAX];	/* logged already */
+	fsched_counters_t c;
+	fsched_err_t err;
+	int rc;
+
+	if (!ctx->sc.jobcomp_type ||
+	    strcmp(ctx->sc.jobcomp_type, FSCHED_JOBCOMP_TYPE))
+		return;
+	if (fsched_counters_init(&c) < 0) {
+		fsched_err_sys(&err, errno, "counters.json");
+		rc = -1;
+	} else {
+		rc = fsched_counters_read(ctx->state_dir, &c, &err);
+	}
+	if (rc == 0) {
+		if (last_err[0])
+			hook_info("watch: %s/counters.json can be read again",
+				  ctx->state_dir);
+		last_err[0] = '\0';
+		(void)fsched_counters_prom(f, &c);
+	} else {
+		if (strcmp(err.msg, last_err))
+			hook_err("watch: job counters not exported (fsched_counters_readable 0): %s",
+				 err.msg);
+		snprintf(last_err, sizeof(last_err), "%s", err.msg);
+		(void)fsched_counters_prom(f, NULL);
+	}
+	fsched_counters_free(&c);
+}
+
 /* Prometheus text exposition of the status (fsched_* names). */
-static char *metrics_text(struct json_object *o, const char *host)
+static char *metrics_text(struct json_object *o, hook_ctx_t *ctx,
+			  const char *host)
 {
 	struct json_object *hb = NULL, *act = NULL;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	int64_t hb_index;
+	bool active;
 
 	if (!f)
 		return NULL;
@@ -406,10 +452,12 @@ static char *metrics_text(struct json_object *o, const char *host)
 			"fsched_active_since_seconds %lld\n",
 			(long long)jint(act, "since", 0));
 	}
+	active = jstr(hb, "host") && !strcmp(jstr(hb, "host"), host);
 	fprintf(f, "# HELP fsched_this_host_active 1 if this head node writes the heartbeat.\n"
 		"# TYPE fsched_this_host_active gauge\n"
-		"fsched_this_host_active %d\n",
-		jstr(hb, "host") && !strcmp(jstr(hb, "host"), host));
+		"fsched_this_host_active %d\n", active);
+	if (active)
+		metrics_counters(f, ctx);
 	if (fclose(f) != 0) {
 		free(buf);
 		return NULL;
@@ -448,7 +496,7 @@ static int watch_once(hook_ctx_t *ctx)
 		rc = -1;
 	}
 	if (ctx->conf.metrics_file) {
-		text = metrics_text(o, ctx->index >= 0 ?
+		text = metrics_text(o, ctx, ctx->index >= 0 ?
 				       ctx->sc.ctld_host[ctx->index] :
 				       ctx->host_short);
 		if (!text ||
