@@ -124,7 +124,7 @@ static int set_key(void *arg, const fsched_kv_pair_t *pr, fsched_err_t *err)
 	struct load *ld = arg;
 	const struct key *k = NULL;
 	fsched_err_t verr;
-	char *field;
+	char *field, q[FSCHED_ERR_QUOTE_MAX];
 	size_t i;
 
 	for (i = 0; i < NKEYS; i++) {
@@ -134,8 +134,9 @@ static int set_key(void *arg, const fsched_kv_pair_t *pr, fsched_err_t *err)
 		}
 	}
 	if (!k)
-		return fsched_err_set(err, EINVAL, "%s:%d: unknown key \"%s\"",
-				      pr->file, pr->line, pr->key);
+		return fsched_err_set(err, EINVAL, "%s:%d: unknown key %s",
+				      pr->file, pr->line,
+				      fsched_err_quote(pr->key, q, sizeof(q)));
 	if (ld->seen[i])
 		return fsched_err_set(err, EINVAL, "%s:%d: %s set twice (first at line %d)",
 				      pr->file, pr->line, k->name,
@@ -146,15 +147,17 @@ static int set_key(void *arg, const fsched_kv_pair_t *pr, fsched_err_t *err)
 	switch (k->type) {
 	case K_PATH:
 		if (pr->value[0] != '/')
-			return fsched_err_set(err, EINVAL, "%s:%d: %s must be an absolute path, not \"%s\"",
+			return fsched_err_set(err, EINVAL, "%s:%d: %s must be an absolute path, not %s",
 					      pr->file, pr->line, k->name,
-					      pr->value);
+					      fsched_err_quote(pr->value, q,
+							       sizeof(q)));
 		if (strstr(pr->value, "/../") ||
 		    (strlen(pr->value) >= 3 &&
 		     !strcmp(pr->value + strlen(pr->value) - 3, "/..")))
-			return fsched_err_set(err, EINVAL, "%s:%d: %s must not contain \"..\": \"%s\"",
+			return fsched_err_set(err, EINVAL, "%s:%d: %s must not contain \"..\": %s",
 					      pr->file, pr->line, k->name,
-					      pr->value);
+					      fsched_err_quote(pr->value, q,
+							       sizeof(q)));
 		free(*(char **)field);
 		if (!(*(char **)field = strdup(pr->value)))
 			return fsched_err_sys(err, ENOMEM, "%s", pr->file);
@@ -179,8 +182,8 @@ static int set_key(void *arg, const fsched_kv_pair_t *pr, fsched_err_t *err)
 			*(enum fsched_guard_mode *)field = FSCHED_GUARD_OFF;
 			return 0;
 		}
-		fsched_err_set(&verr, EINVAL, "\"%s\" is not one of enforce, warn, off",
-			       pr->value);
+		fsched_err_set(&verr, EINVAL, "%s is not one of enforce, warn, off",
+			       fsched_err_quote(pr->value, q, sizeof(q)));
 		break;
 	case K_MODE: {
 		char *end;
@@ -189,8 +192,9 @@ static int set_key(void *arg, const fsched_kv_pair_t *pr, fsched_err_t *err)
 		/* Owner reads and writes; nobody else writes or executes. */
 		if (!pr->value[0] || *end || m < 0 || m > 0777 ||
 		    (m & 0600) != 0600 || (m & 0133)) {
-			fsched_err_set(&verr, EINVAL, "\"%s\" is not an octal mode with owner read-write and no write or execute for others (e.g. 0640, 0644, 0600)",
-				       pr->value);
+			fsched_err_set(&verr, EINVAL, "%s is not an octal mode with owner read-write and no write or execute for others (e.g. 0640, 0644, 0600)",
+				       fsched_err_quote(pr->value, q,
+							sizeof(q)));
 			break;
 		}
 		*(long *)field = m;
@@ -208,8 +212,9 @@ static int set_key(void *arg, const fsched_kv_pair_t *pr, fsched_err_t *err)
 					b ? FSCHED_YES : FSCHED_NO;
 				return 0;
 			}
-			fsched_err_set(&verr, EINVAL, "\"%s\" is not one of yes, no, auto",
-				       pr->value);
+			fsched_err_set(&verr, EINVAL, "%s is not one of yes, no, auto",
+				       fsched_err_quote(pr->value, q,
+							sizeof(q)));
 		}
 		break;
 	}

@@ -124,21 +124,31 @@ struct json_object *fsched_counters_to_json(const fsched_counters_t *c)
 	return o;
 }
 
-/* A {"name": non-negative int} map (or map of such maps if nested). */
+/*
+ * A {"name": non-negative int} map (or map of such maps if nested).  key
+ * names m in messages, quoted (fsched_err_quote()): keys come from the
+ * file.
+ */
 static int check_map(struct json_object *m, const char *what,
 		     const char *key, int nested, fsched_err_t *err)
 {
 	if (!json_object_is_type(m, json_type_object))
-		return fsched_err_set(err, EINVAL, "%s: field \"%s\" must be object",
+		return fsched_err_set(err, EINVAL, "%s: field %s must be object",
 				      what, key);
 	json_object_object_foreach(m, k, v) {
+		char qk[FSCHED_ERR_QUOTE_MAX];
+
+		fsched_err_quote(k, qk, sizeof(qk));
 		if (nested) {
-			if (check_map(v, what, k, 0, err) < 0)
+			char sub[2 * FSCHED_ERR_QUOTE_MAX];
+
+			snprintf(sub, sizeof(sub), "%s.%s", key, qk);
+			if (check_map(v, what, sub, 0, err) < 0)
 				return -1;
 		} else if (!json_object_is_type(v, json_type_int) ||
 			   json_object_get_int64(v) < 0) {
-			return fsched_err_set(err, EINVAL, "%s: field \"%s\".\"%s\" must be a non-negative integer",
-					      what, key, k);
+			return fsched_err_set(err, EINVAL, "%s: field %s.%s must be a non-negative integer",
+					      what, key, qk);
 		}
 	}
 	return 0;
@@ -178,9 +188,9 @@ int fsched_counters_from_json(struct json_object *o, const char *what,
 	    !json_object_object_get_ex(o, "positions", &pos))
 		return fsched_err_set(err, EINVAL, "%s: missing by_state, by_partition or positions",
 				      what);
-	if (check_map(bs, what, "by_state", 0, err) < 0 ||
-	    check_map(bp, what, "by_partition", 1, err) < 0 ||
-	    check_map(pos, what, "positions", 0, err) < 0)
+	if (check_map(bs, what, "\"by_state\"", 0, err) < 0 ||
+	    check_map(bp, what, "\"by_partition\"", 1, err) < 0 ||
+	    check_map(pos, what, "\"positions\"", 0, err) < 0)
 		return -1;
 	json_object_put(c->by_state);
 	json_object_put(c->by_partition);

@@ -32,4 +32,18 @@ int fsched_err_sys(fsched_err_t *err, int errnum, const char *fmt, ...)
 /* Clear err (may be NULL). */
 void fsched_err_clear(fsched_err_t *err);
 
+/* Room for a quoted string of fsched_err_quote(), truncation included. */
+#define FSCHED_ERR_QUOTE_MAX 128
+
+/*
+ * Quote s (NULL: null) for a message: in double quotes, with '"', '\\'
+ * escaped, \n \r \t as such and every other byte outside printable
+ * ASCII as \xHH; cut with "..." to fit size bytes.  Use it for every
+ * string a file supplies (JSON keys and values, configuration values)
+ * that goes into an error message: messages are one line of plain text
+ * in syslog and slurmctld's log, and must not let a damaged or forged
+ * file add lines or terminal escapes there.  Returns buf (size >= 8).
+ */
+const char *fsched_err_quote(const char *s, char *buf, size_t size);
+
 #endif /* FSCHED_ERR_H */

@@ -69,6 +69,26 @@ out:
 	return rc;
 }
 
+/*
+ * A valid event: an object with string "event" and "host", and "detail"
+ * an object if present.  Readers may rely on these types.
+ */
+static int check_event(struct json_object *o, const char *what,
+		       fsched_err_t *err)
+{
+	struct json_object *d;
+	const char *s;
+
+	if (fsched_json_get_string(o, what, "event", &s, err) < 0 ||
+	    fsched_json_get_string(o, what, "host", &s, err) < 0)
+		return -1;
+	if (json_object_object_get_ex(o, "detail", &d) &&
+	    !json_object_is_type(d, json_type_object))
+		return fsched_err_set(err, EINVAL, "%s: field \"detail\" must be object",
+				      what);
+	return 0;
+}
+
 /* Append the valid events of path to arr. */
 static int read_events(const char *path, struct json_object *arr,
 		       size_t *corrupt, fsched_err_t *err)
@@ -81,14 +101,12 @@ static int read_events(const char *path, struct json_object *arr,
 	for (p = buf; p < buf + len; p = nl + 1) {
 		struct json_object *o;
 		fsched_err_t perr;
-		const char *ev;
-
 		if (!(nl = memchr(p, '\n', (size_t)(buf + len - p))))
 			nl = buf + len;	/* torn last line: parse fails */
 		if (nl == p)
 			continue;
 		if (fsched_json_parse(p, (size_t)(nl - p), path, &o, &perr) < 0 ||
-		    fsched_json_get_string(o, path, "event", &ev, &perr) < 0) {
+		    check_event(o, path, &perr) < 0) {
 			if (corrupt)
 				(*corrupt)++;
 			if (o)

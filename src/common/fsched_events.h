@@ -34,7 +34,9 @@ int fsched_event_append(const char *dir, long max_bytes, time_t now,
 /*
  * Read the last n events (oldest first, both generations) into *out, a
  * new json array (caller puts).  Corrupt lines are skipped and counted in
- * *corrupt (may be NULL).  A missing file gives an empty array.
+ * *corrupt (may be NULL): lines that are not a JSON object with string
+ * "event" and "host" and, if present, an object "detail" (a torn append
+ * is one such line).  A missing file gives an empty array.
  */
 int fsched_events_tail(const char *dir, size_t n, struct json_object **out,
 		       size_t *corrupt, fsched_err_t *err);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,36 +108,42 @@ int fsched_atomic_write(const char *dir, const char *name, const void *buf,
 			    O_NOFOLLOW | O_CLOEXEC, mode & 07777);
 	} while (fd < 0 && errno == EINTR);
 	if (fd < 0) {
-		fsched_err_sys(err, errno, "cannot create %s/%s", dir, tmp);
+		fsched_err_sys(err, errno, "cannot write %s/%s: cannot create temporary file %s",
+			       dir, name, tmp);
 		goto out;
 	}
 	/* The mode must not depend on the caller's umask. */
 	if (fchmod(fd, mode & 07777) < 0) {
-		fsched_err_sys(err, errno, "cannot chmod %s/%s", dir, tmp);
+		fsched_err_sys(err, errno, "cannot write %s/%s: cannot chmod temporary file %s",
+			       dir, name, tmp);
 		goto fail;
 	}
 	if (fsched_write_all(fd, buf, len) < 0) {
-		fsched_err_sys(err, errno, "cannot write %s/%s", dir, tmp);
+		fsched_err_sys(err, errno, "cannot write %s/%s: cannot write temporary file %s",
+			       dir, name, tmp);
 		goto fail;
 	}
 	if (fsync_fd(fd) < 0) {
-		fsched_err_sys(err, errno, "cannot fsync %s/%s", dir, tmp);
+		fsched_err_sys(err, errno, "cannot write %s/%s: cannot fsync temporary file %s",
+			       dir, name, tmp);
 		goto fail;
 	}
 	saved = close(fd);
 	fd = -1;
 	if (saved < 0) {
-		fsched_err_sys(err, errno, "cannot close %s/%s", dir, tmp);
+		fsched_err_sys(err, errno, "cannot write %s/%s: cannot close temporary file %s",
+			       dir, name, tmp);
 		goto fail;
 	}
 	if (renameat(dfd, tmp, dfd, name) < 0) {
-		fsched_err_sys(err, errno, "cannot rename %s/%s to %s", dir,
-			       tmp, name);
+		fsched_err_sys(err, errno, "cannot write %s/%s: cannot rename temporary file %s to it",
+			       dir, name, tmp);
 		goto fail;
 	}
 	if (fsync_fd(dfd) < 0 && errno != EINVAL) {
 		/* The new content is in place; only its durability is unsure. */
-		fsched_err_sys(err, errno, "cannot fsync directory %s", dir);
+		fsched_err_sys(err, errno, "%s/%s written, but cannot fsync directory %s",
+			       dir, name, dir);
 		goto out;
 	}
 	rc = 0;
@@ -255,20 +262,28 @@ out:
 
 /*
  * Open path for appending; create it with exactly mode (not subject to
- * the umask) if it does not exist.  Never follows a final symlink.
+ * the umask) if it does not exist.  Never follows a final symlink.  Opened
+ * for reading too, to look at the last byte; where that is not allowed,
+ * write-only (*readable false).
  */
-static int open_append(const char *path, mode_t mode)
+static int open_append(const char *path, mode_t mode, bool *readable)
 {
-	const int flags = O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC;
-	int fd;
+	const int flags = O_APPEND | O_NOFOLLOW | O_CLOEXEC;
+	int fd, acc = O_RDWR;
 
+	*readable = true;
 	for (;;) {
-		fd = open(path, flags);
+		fd = open(path, flags | acc);
+		if (fd < 0 && errno == EACCES && acc == O_RDWR) {
+			acc = O_WRONLY;
+			*readable = false;
+			continue;
+		}
 		if (fd >= 0 || (errno != ENOENT && errno != EINTR))
 			return fd;
 		if (errno == EINTR)
 			continue;
-		fd = open(path, flags | O_CREAT | O_EXCL, mode & 07777);
+		fd = open(path, flags | acc | O_CREAT | O_EXCL, mode & 07777);
 		if (fd >= 0) {
 			if (fchmod(fd, mode & 07777) < 0) {
 				int saved = errno;
@@ -285,35 +300,159 @@ static int open_append(const char *path, mode_t mode)
 	}
 }
 
-int fsched_append_sync(const char *path, const void *buf, size_t len,
-		       mode_t mode, fsched_err_t *err)
+/*
+ * Does the file end in the middle of a line (its last byte is not '\n':
+ * a torn append, from a crash or an older fsched)?  0 and *torn, or -1.
+ */
+static int ends_torn(int fd, bool *torn)
 {
-	int fd, rc = -1;
+	struct stat st;
+	ssize_t n;
+	char c;
+
+	*torn = false;
+	if (fstat(fd, &st) < 0)
+		return -1;
+	if (st.st_size == 0)
+		return 0;
+	do {
+		n = pread(fd, &c, 1, st.st_size - 1);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -1;
+	*torn = (n == 1 && c != '\n');
+	return 0;
+}
+
+static ssize_t write_once(int fd, const void *buf, size_t len)
+{
 	ssize_t n;
 
-	if ((fd = open_append(path, mode)) < 0)
-		return fsched_err_sys(err, errno, "cannot open %s", path);
-	/* One write() so that concurrent appenders never interleave. */
 	do {
 		n = write(fd, buf, len);
 	} while (n < 0 && errno == EINTR);
-	if (n < 0) {
+	return n;
+}
+
+/* Add "; <what>" to err's message, as room allows. */
+static void err_append(fsched_err_t *err, const char *what, int errnum)
+{
+	size_t used;
+
+	if (!err)
+		return;
+	used = strlen(err->msg);
+	snprintf(err->msg + used, sizeof(err->msg) - used, "; %s: %s", what,
+		 strerror(errnum));
+}
+
+/*
+ * Undo a failed append: cut the file back to start, where our bytes
+ * begin, if they end at end and the file too (O_APPEND: the offset is the
+ * end of our last write); otherwise someone appended meanwhile, whose
+ * record we would cut too.  Best effort: the reason of the failure is
+ * already in err.
+ */
+static void cut_back(int fd, off_t start, off_t end, const char *path,
+		     fsched_err_t *err)
+{
+	struct stat st;
+	int rc;
+
+	if (fstat(fd, &st) < 0) {
+		err_append(err, "cannot check for a torn record", errno);
+		return;
+	}
+	if (st.st_size != end || lseek(fd, 0, SEEK_CUR) != end) {
+		if (err) {
+			size_t used = strlen(err->msg);
+
+			snprintf(err->msg + used, sizeof(err->msg) - used,
+				 "; %s grew meanwhile: torn record left at byte %lld",
+				 path, (long long)start);
+		}
+		return;
+	}
+	do {
+		rc = ftruncate(fd, start);
+	} while (rc < 0 && errno == EINTR);
+	if (rc < 0) {
+		err_append(err, "cannot cut back the torn record", errno);
+		return;
+	}
+	(void)fsync_fd(fd);
+}
+
+int fsched_append_sync(const char *path, const void *buf, size_t len,
+		       mode_t mode, fsched_err_t *err)
+{
+	const char *p = buf;
+	char *joined = NULL;
+	size_t total = len, written;
+	bool readable, torn = false;
+	off_t start;
+	int fd, rc = -1, saved;
+	ssize_t n;
+
+	if ((fd = open_append(path, mode, &readable)) < 0)
+		return fsched_err_sys(err, errno, "cannot open %s", path);
+	if (readable && ends_torn(fd, &torn) < 0) {
+		fsched_err_sys(err, errno, "cannot read the end of %s", path);
+		goto out;
+	}
+	if (torn) {
+		/* Start on a line of our own: the torn one stays corrupt. */
+		if (!(joined = malloc(len + 1))) {
+			fsched_err_sys(err, ENOMEM, "cannot append to %s",
+				       path);
+			goto out;
+		}
+		joined[0] = '\n';
+		memcpy(joined + 1, buf, len);
+		p = joined;
+		total = len + 1;
+	}
+	/* One write() so that concurrent appenders never interleave. */
+	if ((n = write_once(fd, p, total)) < 0) {
+		/* Nothing written. */
 		fsched_err_sys(err, errno, "cannot append to %s", path);
 		goto out;
 	}
-	if ((size_t)n != len) {
-		fsched_err_set(err, EIO, "short append to %s (%zd of %zu bytes)",
-			       path, n, len);
-		goto out;
+	written = (size_t)n;
+	start = lseek(fd, 0, SEEK_CUR);
+	if (start >= 0)
+		start -= n;
+	if (written != total) {
+		/*
+		 * Short (disk full, file size limit): the next write() says
+		 * why; whatever it does, the record is undone.
+		 */
+		ssize_t m = write_once(fd, p + n, total - written);
+		int e = m < 0 ? errno : EIO;
+
+		if (m > 0)
+			written += (size_t)m;
+		fsched_err_sys(err, e, "short append to %s (%zd of %zu bytes)",
+			       path, n, total);
+		goto cut;
 	}
 	if (fsync_fd(fd) < 0) {
 		fsched_err_sys(err, errno, "cannot fsync %s", path);
-		goto out;
+		goto cut;
 	}
 	rc = 0;
+	goto out;
+cut:
+	saved = errno;
+	if (start >= 0)
+		cut_back(fd, start, start + (off_t)written, path, err);
+	errno = saved;
 out:
+	saved = errno;
+	free(joined);
 	if (close(fd) < 0 && rc == 0)
-		rc = fsched_err_sys(err, errno, "cannot close %s", path);
+		return fsched_err_sys(err, errno, "cannot close %s", path);
+	errno = saved;
 	return rc;
 }
 

@@ -46,6 +46,15 @@ int fsched_write_all(int fd, const void *buf, size_t len);
  * Append one record (buf, which ends with '\n') to path with a single
  * write() on an O_APPEND descriptor, then fsync.  Creates the file with
  * mode if missing; never follows a final symlink.
+ *
+ * Records stay whole lines: if the file does not end with '\n' (a torn
+ * record, e.g. from a crash), a '\n' is written first, so that the torn
+ * bytes make one corrupt line of their own that readers skip.  If the
+ * write is short or the fsync fails, the file is cut back (ftruncate) to
+ * where this record began, and -1 is returned with err naming path and
+ * the cause (for a short write, the errno of the following write(), e.g.
+ * ENOSPC).  The cut is skipped, and said in err, if another process
+ * appended meanwhile (it would cut their record too).
  */
 int fsched_append_sync(const char *path, const void *buf, size_t len,
 		       mode_t mode, fsched_err_t *err);

@@ -127,8 +127,14 @@ static int get(struct json_object *obj, const char *what, const char *key,
 	       enum json_type type, bool required, struct json_object **val,
 	       fsched_err_t *err)
 {
-	if (!json_object_object_get_ex(obj, key, val) || !*val) {
+	bool present = json_object_object_get_ex(obj, key, val);
+
+	if (!present || !*val) {
+		/* An optional field set to null counts as absent. */
 		*val = NULL;
+		if (required && present)
+			return fsched_err_set(err, EINVAL, "%s: field \"%s\" must be %s, not null",
+					      what, key, json_type_to_name(type));
 		if (required)
 			return fsched_err_set(err, EINVAL, "%s: missing field \"%s\"",
 					      what, key);

@@ -97,7 +97,7 @@ static int include(struct parser *p, const char *from, int line,
 static int parse_line(struct parser *p, const char *name, int lineno,
 		      char *line, fsched_err_t *err)
 {
-	char *s = line, *first_key = NULL;
+	char *s = line, *first_key = NULL, q[FSCHED_ERR_QUOTE_MAX];
 	int pos = 0;
 
 	for (;;) {
@@ -127,8 +127,10 @@ static int parse_line(struct parser *p, const char *name, int lineno,
 				return include(p, name, lineno, s, err);
 			}
 			*end = '\0';
-			return fsched_err_set(err, EINVAL, "%s:%d: expected Key=Value, found \"%s\"",
-					      name, lineno, key);
+			return fsched_err_set(err, EINVAL, "%s:%d: expected Key=Value, found %s",
+					      name, lineno,
+					      fsched_err_quote(key, q,
+							       sizeof(q)));
 		}
 		*s++ = '\0';
 		if (!*key)
@@ -142,11 +144,15 @@ static int parse_line(struct parser *p, const char *name, int lineno,
 				*w++ = *s++;
 			if (*s != '"')
 				return fsched_err_set(err, EINVAL, "%s:%d: unterminated quote in value of %s",
-						      name, lineno, key);
+						      name, lineno,
+						      fsched_err_quote(key, q,
+								       sizeof(q)));
 			s++;
 			if (*s && !strchr(" \t\r", *s))
 				return fsched_err_set(err, EINVAL, "%s:%d: junk after closing quote in value of %s",
-						      name, lineno, key);
+						      name, lineno,
+						      fsched_err_quote(key, q,
+								       sizeof(q)));
 		} else {
 			while (*s && !strchr(" \t\r", *s))
 				*w++ = *s++;
@@ -266,21 +272,23 @@ int fsched_kv_bool(const char *value, bool *out, fsched_err_t *err)
 			return 0;
 		}
 	}
-	return fsched_err_set(err, EINVAL, "\"%s\" is not a boolean (use yes or no)",
-			      value);
+	char q[FSCHED_ERR_QUOTE_MAX];
+
+	return fsched_err_set(err, EINVAL, "%s is not a boolean (use yes or no)",
+			      fsched_err_quote(value, q, sizeof(q)));
 }
 
 int fsched_kv_long(const char *value, long min, long max, long *out,
 		   fsched_err_t *err)
 {
-	char *end;
+	char *end, q[FSCHED_ERR_QUOTE_MAX];
 	long v;
 
 	errno = 0;
 	v = strtol(value, &end, 10);
 	if (!*value || *end || errno == ERANGE)
-		return fsched_err_set(err, EINVAL, "\"%s\" is not an integer",
-				      value);
+		return fsched_err_set(err, EINVAL, "%s is not an integer",
+				      fsched_err_quote(value, q, sizeof(q)));
 	if (v < min || v > max)
 		return fsched_err_set(err, ERANGE, "%ld is out of range [%ld, %ld]",
 				      v, min, max);

@@ -97,6 +97,7 @@ static int add_ctld(fsched_slurmconf_t *sc, const fsched_kv_pair_t *pr,
 		    fsched_err_t *err)
 {
 	const char *v = pr->value, *open = strchr(v, '(');
+	char q[FSCHED_ERR_QUOTE_MAX];
 	int i = sc->ctld_cnt;
 
 	if (i >= FSCHED_MAX_CTLD)
@@ -109,8 +110,9 @@ static int add_ctld(fsched_slurmconf_t *sc, const fsched_kv_pair_t *pr,
 		size_t alen = strlen(open + 1);
 
 		if (alen < 2 || open[alen] != ')')
-			return fsched_err_set(err, EINVAL, "%s:%d: bad SlurmctldHost \"%s\" (expected name or name(address))",
-					      pr->file, pr->line, v);
+			return fsched_err_set(err, EINVAL, "%s:%d: bad SlurmctldHost %s (expected name or name(address))",
+					      pr->file, pr->line,
+					      fsched_err_quote(v, q, sizeof(q)));
 		sc->ctld_host[i] = strndup(v, (size_t)(open - v));
 		sc->ctld_addr[i] = strndup(open + 1, alen - 1);
 	} else {
@@ -124,7 +126,8 @@ static int add_ctld(fsched_slurmconf_t *sc, const fsched_kv_pair_t *pr,
 		if (!strcmp(sc->ctld_host[j], sc->ctld_host[i]))
 			return fsched_err_set(err, EINVAL, "%s:%d: duplicate SlurmctldHost %s (also line %d)",
 					      pr->file, pr->line,
-					      sc->ctld_host[i],
+					      fsched_err_quote(sc->ctld_host[i],
+							       q, sizeof(q)),
 					      sc->ctld_line[j]);
 	}
 	sc->ctld_line[i] = pr->line;
@@ -193,30 +196,61 @@ static int set_key(void *arg, const fsched_kv_pair_t *pr, fsched_err_t *err)
 	return 0;
 }
 
-/* Old-style controller keys, used only when SlurmctldHost is absent. */
+enum { L_CM, L_CA, L_BC, L_BA };	/* struct load's legacy[] */
+
+/*
+ * Old-style controller keys, as Slurm 22.05 reads them
+ * (_load_slurmctld_host() in src/common/read_config.c):
+ *  - with any SlurmctldHost they are ignored (slurmctld logs "Ignoring
+ *    ControlMachine since SlurmctldHost is set");
+ *  - a key given twice takes its last value (slurmctld logs "specified
+ *    more than once, latest value used"), which set_key() did;
+ *  - BackupAddr without BackupController is an error, so is a
+ *    ControlMachine holding several names (a comma) without ControlAddr;
+ *  - BackupController naming the ControlMachine host is an error
+ *    ("Duplicate SlurmctldHost records"), as two equal SlurmctldHost.
+ * Errors name the file and line of the offending key.
+ */
 static int apply_legacy(struct load *ld, fsched_err_t *err)
 {
 	fsched_slurmconf_t *sc = ld->sc;
+	char q[FSCHED_ERR_QUOTE_MAX];
 
-	if (sc->ctld_cnt > 0 || !ld->legacy[0])
+	if (sc->ctld_cnt > 0 || !ld->legacy[L_CM])
 		return 0;
-	sc->ctld_host[0] = ld->legacy[0];
-	sc->ctld_addr[0] = ld->legacy[1] ? ld->legacy[1] : strdup(ld->legacy[0]);
-	sc->ctld_line[0] = ld->legacy_line[0];
-	sc->ctld_file[0] = ld->legacy_file[0];
-	ld->legacy[0] = ld->legacy[1] = ld->legacy_file[0] = NULL;
-	sc->ctld_cnt = 1;
-	if (ld->legacy[2]) {
-		sc->ctld_host[1] = ld->legacy[2];
-		sc->ctld_addr[1] = ld->legacy[3] ? ld->legacy[3] :
-					strdup(ld->legacy[2]);
-		sc->ctld_line[1] = ld->legacy_line[2];
-		sc->ctld_file[1] = ld->legacy_file[2];
-		ld->legacy[2] = ld->legacy[3] = ld->legacy_file[2] = NULL;
-		sc->ctld_cnt = 2;
+	if (strchr(ld->legacy[L_CM], ',') && !ld->legacy[L_CA])
+		return fsched_err_set(err, EINVAL, "%s:%d: ControlMachine has multiple host names, so ControlAddr must be specified",
+				      ld->legacy_file[L_CM],
+				      ld->legacy_line[L_CM]);
+	if (ld->legacy[L_BA] && !ld->legacy[L_BC])
+		return fsched_err_set(err, EINVAL, "%s:%d: BackupAddr specified without BackupController",
+				      ld->legacy_file[L_BA],
+				      ld->legacy_line[L_BA]);
+	if (ld->legacy[L_BC] && !strcmp(ld->legacy[L_BC], ld->legacy[L_CM]))
+		return fsched_err_set(err, EINVAL, "%s:%d: duplicate controller: BackupController %s is the ControlMachine (%s:%d)",
+				      ld->legacy_file[L_BC],
+				      ld->legacy_line[L_BC],
+				      fsched_err_quote(ld->legacy[L_BC], q,
+						       sizeof(q)),
+				      ld->legacy_file[L_CM],
+				      ld->legacy_line[L_CM]);
+
+	for (int i = 0; i < 2; i++) {
+		int name = i ? L_BC : L_CM, addr = name + 1;
+
+		if (!ld->legacy[name])
+			break;
+		sc->ctld_host[i] = ld->legacy[name];
+		sc->ctld_addr[i] = ld->legacy[addr] ? ld->legacy[addr] :
+				   strdup(ld->legacy[name]);
+		sc->ctld_line[i] = ld->legacy_line[name];
+		sc->ctld_file[i] = ld->legacy_file[name];
+		ld->legacy[name] = ld->legacy[addr] = NULL;
+		ld->legacy_file[name] = NULL;
+		sc->ctld_cnt = i + 1;
+		if (!sc->ctld_addr[i])
+			return fsched_err_sys(err, ENOMEM, "slurm.conf");
 	}
-	if (!sc->ctld_addr[0] || (sc->ctld_cnt > 1 && !sc->ctld_addr[1]))
-		return fsched_err_sys(err, ENOMEM, "slurm.conf");
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -72,25 +73,37 @@ static bool env_add(char **env, int *n, const char *fmt, ...)
  * Was this host the active controller until now?  Its own last
  * primary-on/primary-off event says so: hooks of one host alternate.
  * (active.json cannot: the new controller's primary-on may already have
- * rewritten it when our primary-off runs.)
+ * rewritten it when our primary-off runs.)  fsched_events_tail() returns
+ * only events whose "event" and "host" are strings; the getters check
+ * again, and an event that fails is reported and skipped.
  */
 static bool was_active(const char *dir, const char *host)
 {
-	struct json_object *arr, *ev, *v;
+	struct json_object *arr, *ev;
 	fsched_err_t err;
-	bool active = false;
+	bool active = false, reported = false;
+	char what[PATH_MAX];
 
-	if (fsched_events_tail(dir, 1000, &arr, NULL, &err) < 0)
+	if (fsched_events_tail(dir, 1000, &arr, NULL, &err) < 0) {
+		hook_err("primary-off: %s", err.msg);
 		return false;
+	}
+	snprintf(what, sizeof(what), "%s/%s", dir, FSCHED_EVENTS_FILE);
 	for (size_t i = json_object_array_length(arr); i-- > 0;) {
-		const char *name;
+		const char *name, *h;
 
 		ev = json_object_array_get_idx(arr, i);
-		if (!json_object_object_get_ex(ev, "host", &v) ||
-		    strcmp(json_object_get_string(v), host) ||
-		    !json_object_object_get_ex(ev, "event", &v))
+		if (fsched_json_get_string(ev, what, "host", &h, &err) < 0 ||
+		    fsched_json_get_string(ev, what, "event", &name,
+					   &err) < 0) {
+			if (!reported)
+				hook_err("primary-off: %s (event skipped)",
+					 err.msg);
+			reported = true;
 			continue;
-		name = json_object_get_string(v);
+		}
+		if (strcmp(h, host))
+			continue;
 		if (!strcmp(name, "primary-on") || !strcmp(name, "primary-off")) {
 			active = !strcmp(name, "primary-on");
 			break;
@@ -117,7 +130,8 @@ int hook_primary(hook_ctx_t *ctx, bool on)
 	bool have_prev = false;
 	struct json_object *detail = json_object_new_object();
 	const char *host, *kind;
-	char *env[10] = { NULL };
+	char *env[11] = { NULL };
+	bool recorded = true;
 	int64_t epoch = 0;
 	fsched_err_t err;
 	time_t now = time(NULL);
@@ -158,9 +172,18 @@ int hook_primary(hook_ctx_t *ctx, bool on)
 		kind = fsched_primary_kind_str(k);
 		epoch = next.epoch;
 		if (fsched_active_write(ctx->state_dir, &next, &err) < 0) {
-			hook_err("primary-on: %s", err.msg);
+			/*
+			 * The one report of the failure: slurmctld only logs
+			 * our exit status.  The takeover itself goes on
+			 * (slurmctld does not wait for us); the site hooks
+			 * still run, told by FSCHED_RECORDED=0.
+			 */
+			hook_err("primary-on: %s (SlurmctldHost index %d) is the active controller, but NOT recorded as such (epoch %lld, %s): %s",
+				 host, ctx->index, (long long)next.epoch, kind,
+				 err.msg);
 			json_object_object_add(detail, "write_error",
 					       json_object_new_string(err.msg));
+			recorded = false;
 			rc = 1;
 		}
 		fsched_json_add_string(detail, "kind", kind);
@@ -174,11 +197,14 @@ int hook_primary(hook_ctx_t *ctx, bool on)
 							ctx->index < prev.index));
 		}
 		add_event(ctx, host, "primary-on", detail);
-		fsched_info("primary-on: %s (SlurmctldHost index %d) is the active controller, epoch %lld (%s%s%s)",
-			    host, ctx->index, (long long)next.epoch, kind,
-			    k == FSCHED_PRIMARY_TAKEOVER && prev.host[0] ?
-				" from " : "",
-			    k == FSCHED_PRIMARY_TAKEOVER ? prev.host : "");
+		if (recorded)
+			fsched_info("primary-on: %s (SlurmctldHost index %d) is the active controller, epoch %lld (%s%s%s)",
+				    host, ctx->index, (long long)next.epoch,
+				    kind,
+				    k == FSCHED_PRIMARY_TAKEOVER && prev.host[0] ?
+					" from " : "",
+				    k == FSCHED_PRIMARY_TAKEOVER ?
+					prev.host : "");
 	} else {
 		kind = ((have_prev && !strcmp(prev.host, host)) ||
 			was_active(ctx->state_dir, host)) ? "step-down" :
@@ -208,7 +234,8 @@ int hook_primary(hook_ctx_t *ctx, bool on)
 				  ctx->state_dir) &&
 			  env_add(env, &n, "FSCHED_CLUSTER=%s",
 				  ctx->sc.cluster_name ?
-					ctx->sc.cluster_name : "");
+					ctx->sc.cluster_name : "") &&
+			  env_add(env, &n, "FSCHED_RECORDED=%d", recorded);
 
 		if (!ok) {
 			hook_err("%s: out of memory", role);

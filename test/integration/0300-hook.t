@@ -19,13 +19,19 @@ fsched_require
 
 SLURMCTLD_TIMEOUT=10
 USE_FSCHED_HOOK=1
-hooks=$(mktemp -d "${TMPDIR:-/tmp}/fsched-hooks.XXXXXX") || bail_out mktemp
-chmod 0755 "$hooks"
-trap 'rm -rf "$hooks"' EXIT
+cluster_setup || bail_out "cluster_setup failed"
+
+# The site hooks and their output live in the run's directory ($FS_T,
+# made, registered and removed by cluster.sh): no trap of our own, which
+# would replace the harness's teardown.  fsched.conf is written again
+# with them before the cluster starts.
+hooks=$FS_T/hooks
+mkdir -p "$hooks" && chmod 0755 "$hooks" || bail_out "mkdir $hooks"
 FSCHED_CONF_LINES="HookDir=$hooks/hooks.d
 HookTimeout=2
 MetricsFile=$hooks/metrics/fsched.prom
 StatusFile=$hooks/status/status.json"
+fs_write_fsched_conf || bail_out "cannot write fsched.conf"
 
 # Site hooks: 10-record logs who ran it, as whom, with which environment;
 # 20-slow sleeps past HookTimeout (it records that it started).
@@ -47,7 +53,6 @@ printf '#!/bin/sh\ntouch %s/out/writable\n' "$hooks" >"$hooks/hooks.d/40-writabl
 chmod 0755 "$hooks/hooks.d"/*
 chmod 0775 "$hooks/hooks.d/40-writable"
 
-cluster_setup || bail_out "cluster_setup failed"
 cluster_start || bail_out "the cluster did not come up"
 
 active() { fsched_json active.json "$1"; }

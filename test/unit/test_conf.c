@@ -50,8 +50,8 @@ static const struct {
 	{ "\tK = v\n", NULL, "in:1: expected Key=Value, found \"K\"" },
 	{ "=v\n", NULL, "in:1: missing key before '='" },
 	{ "A=1\nbare\n", NULL, "in:2: expected Key=Value, found \"bare\"" },
-	{ "K=\"open\n", NULL, "in:1: unterminated quote in value of K" },
-	{ "K=\"a\"b\n", NULL, "in:1: junk after closing quote in value of K" },
+	{ "K=\"open\n", NULL, "in:1: unterminated quote in value of \"K\"" },
+	{ "K=\"a\"b\n", NULL, "in:1: junk after closing quote in value of \"K\"" },
 	{ "Include other.conf\n", NULL,
 	  "in:1: Include is not allowed in this file" },
 };
@@ -296,6 +296,46 @@ START_TEST(test_slurmconf_legacy_and_defaults)
 }
 END_TEST
 
+/*
+ * Old-style keys as Slurm 22.05 takes them: the last of a key given twice
+ * wins, and with any SlurmctldHost they are ignored.
+ */
+static const struct {
+	const char *text;
+	const char *hosts;	/* ctld_host[], comma-separated */
+} slurmconf_legacy[] = {
+	{ "ControlMachine=a\nControlMachine=b\n", "b" },
+	{ "ControlMachine=a\nBackupController=a2\nBackupController=b\n",
+	  "a,b" },
+	{ "ControlMachine=old\nSlurmctldHost=new1\nBackupController=old2\n"
+	  "SlurmctldHost=new2\n", "new1,new2" },
+	{ "ControlMachine=a\nBackupController=b\nBackupAddr=10.0.0.2\n", "a,b" },
+	{ "ControlMachine=a,b\nControlAddr=10.0.0.1\n", "a,b" },
+};
+
+START_TEST(test_slurmconf_legacy)
+{
+	fsched_slurmconf_t sc;
+	fsched_err_t err;
+	char *path = test_write(dir, "slurm.conf", slurmconf_legacy[_i].text);
+	char got[256] = "";
+
+	ck_assert_msg(fsched_slurmconf_load(&sc, path, &err) == 0, "%s",
+		      err.msg);
+	for (int i = 0; i < sc.ctld_cnt; i++) {
+		if (i)
+			strcat(got, ",");
+		strcat(got, sc.ctld_host[i]);
+		ck_assert_ptr_nonnull(sc.ctld_addr[i]);
+		ck_assert_int_eq(fsched_slurmconf_ctld_index(&sc,
+				 sc.ctld_host[i], NULL), i);
+	}
+	ck_assert_str_eq(got, slurmconf_legacy[_i].hosts);
+	fsched_slurmconf_free(&sc);
+	free(path);
+}
+END_TEST
+
 static const struct {
 	const char *text;
 	const char *msg;	/* after "<path>:" */
@@ -305,11 +345,20 @@ static const struct {
 	  "1: bad SlurmctldHost \"a(\" (expected name or name(address))" },
 	{ "SlurmctldHost=(1.2.3.4)\n", "1: empty SlurmctldHost" },
 	{ "SlurmctldHost=a\nSlurmctldHost=a\n",
-	  "2: duplicate SlurmctldHost a (also line 1)" },
+	  "2: duplicate SlurmctldHost \"a\" (also line 1)" },
 	{ "SlurmctldHost=a\nSlurmctldTimeout=-1\n",
 	  "2: bad SlurmctldTimeout: -1 is out of range [0, 65533]" },
 	{ "SlurmctldHost=a\ninclude missing.conf\n",
 	  "2: Include: cannot open " },
+	/* Old-style keys, refused where Slurm 22.05 refuses them. */
+	{ "ControlMachine=old1\nBackupController=old1\n",
+	  "2: duplicate controller: BackupController \"old1\" is the ControlMachine (" },
+	{ "ControlMachine=a\nBackupAddr=10.0.0.2\n",
+	  "2: BackupAddr specified without BackupController" },
+	{ "ClusterName=x\nControlMachine=a,b\n",
+	  "2: ControlMachine has multiple host names, so ControlAddr must be specified" },
+	{ "SlurmctldHost=a\nSlurmctldHost=\"a\x1b\"\nSlurmctldHost=\"a\x1b\"\n",
+	  "3: duplicate SlurmctldHost \"a\\x1b\" (also line 2)" },
 };
 
 START_TEST(test_slurmconf_bad)
@@ -346,6 +395,9 @@ int main(void)
 	tcase_add_test(tc, test_conf_path);
 	tcase_add_test(tc, test_slurmconf);
 	tcase_add_test(tc, test_slurmconf_legacy_and_defaults);
+	tcase_add_loop_test(tc, test_slurmconf_legacy, 0,
+			    sizeof(slurmconf_legacy) /
+			    sizeof(slurmconf_legacy[0]));
 	tcase_add_loop_test(tc, test_slurmconf_bad, 0,
 			    sizeof(slurmconf_bad) / sizeof(slurmconf_bad[0]));
 	suite_add_tcase(s, tc);

@@ -3,6 +3,9 @@
  */
 #include "config.h"
 
+#include <dirent.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "fsched_file.h"
@@ -161,6 +164,122 @@ START_TEST(test_append)
 }
 END_TEST
 
+/*
+ * A file torn by a crash (no final '\n'): the next record starts a line
+ * of its own, so the torn bytes stay one corrupt line and the record is
+ * whole.
+ */
+START_TEST(test_append_after_torn_line)
+{
+	fsched_err_t err;
+	char *path = test_write(dir, "events.jsonl", "a\n{\"tor");
+
+	ck_assert_int_eq(fsched_append_sync(path, "b\n", 2, 0644, &err), 0);
+	ck_assert_str_eq(test_read(path), "a\n{\"tor\nb\n");
+	ck_assert_int_eq(fsched_append_sync(path, "c\n", 2, 0644, &err), 0);
+	ck_assert_str_eq(test_read(path), "a\n{\"tor\nb\nc\n");
+	free(path);
+}
+END_TEST
+
+/*
+ * A short write (here: RLIMIT_FSIZE, as a full disk) is undone: the file
+ * is cut back to where the record began, and the error says why (the
+ * errno of the next write()).  Loop 0: a whole file; loop 1: a torn file,
+ * whose added '\n' is undone too.
+ */
+START_TEST(test_append_short_is_cut_back)
+{
+	static const char *const before[] = { "line1\n", "line1\ntorn" };
+	struct rlimit old, lim;
+	fsched_err_t err;
+	char *path = test_write(dir, "events.jsonl", before[_i]);
+	void (*oldsig)(int);
+	int rc;
+
+	ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = strlen(before[_i]) + 4;
+	oldsig = signal(SIGXFSZ, SIG_IGN);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	rc = fsched_append_sync(path, "0123456789\n", 11, 0644, &err);
+	/* Restore first: CK_FORK=no runs every test in one process. */
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, oldsig);
+	ck_assert_int_eq(rc, -1);
+	ck_assert_int_eq(err.errnum, EFBIG);
+	ck_assert_msg(strstr(err.msg, "short append to ") &&
+		      strstr(err.msg, "(4 of "),
+		      "%s", err.msg);
+	ck_assert_str_eq(test_read(path), before[_i]);
+	/* Then the next append is whole. */
+	ck_assert_int_eq(fsched_append_sync(path, "next\n", 5, 0644, &err), 0);
+	ck_assert_str_eq(test_read(path), _i ? "line1\ntorn\nnext\n" :
+					       "line1\nnext\n");
+	free(path);
+}
+END_TEST
+
+/* Nothing written (ENOSPC right away): the file is unchanged. */
+START_TEST(test_append_fails_whole)
+{
+	struct rlimit old, lim;
+	fsched_err_t err;
+	char *path = test_write(dir, "events.jsonl", "line1\n");
+	void (*oldsig)(int);
+	int rc;
+
+	ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = 6;
+	oldsig = signal(SIGXFSZ, SIG_IGN);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	rc = fsched_append_sync(path, "x\n", 2, 0644, &err);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, oldsig);
+	ck_assert_int_eq(rc, -1);
+	ck_assert_int_eq(err.errnum, EFBIG);
+	ck_assert_msg(strstr(err.msg, "cannot append to "), "%s", err.msg);
+	ck_assert_str_eq(test_read(path), "line1\n");
+	free(path);
+}
+END_TEST
+
+/* Temporary files (".NAME.tmp.*") in d. */
+static int count_tmp(const char *d)
+{
+	DIR *dp = opendir(d);
+	struct dirent *de;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(dp);
+	while ((de = readdir(dp)))
+		if (de->d_name[0] == '.' && strstr(de->d_name, ".tmp."))
+			n++;
+	closedir(dp);
+	return n;
+}
+
+/* A failed replacement names the file it was replacing, leaves no temp. */
+START_TEST(test_atomic_error_names_target)
+{
+	fsched_err_t err;
+	char *target;
+
+	/* A directory in the way: the rename fails, nothing is left. */
+	ck_assert_int_ne(asprintf(&target, "%s/active.json", dir), -1);
+	ck_assert_int_eq(mkdir(target, 0755), 0);
+	free(test_write(target, "keep", "x"));
+	ck_assert_int_eq(fsched_atomic_write(dir, "active.json", "{}\n", 3,
+					     0644, &err), -1);
+	ck_assert_msg(!strncmp(err.msg, "cannot write ", 13) &&
+		      strstr(err.msg, "/active.json: cannot rename"),
+		      "%s", err.msg);
+	ck_assert_int_eq(count_tmp(dir), 0);
+	free(target);
+}
+END_TEST
+
 START_TEST(test_mkdir_p)
 {
 	fsched_err_t err;
@@ -191,6 +310,10 @@ int main(void)
 	tcase_add_test(tc, test_read_file);
 	tcase_add_test(tc, test_read_refuses_symlink_and_dir);
 	tcase_add_test(tc, test_append);
+	tcase_add_test(tc, test_append_after_torn_line);
+	tcase_add_loop_test(tc, test_append_short_is_cut_back, 0, 2);
+	tcase_add_test(tc, test_append_fails_whole);
+	tcase_add_test(tc, test_atomic_error_names_target);
 	tcase_add_test(tc, test_mkdir_p);
 	suite_add_tcase(s, tc);
 	return test_run(s);

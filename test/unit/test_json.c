@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "fsched_active.h"
+#include "fsched_counters.h"
 #include "fsched_json.h"
 #include "fsched_test.h"
 
@@ -147,6 +149,114 @@ START_TEST(test_file_roundtrip)
 }
 END_TEST
 
+START_TEST(test_null_fields)
+{
+	struct json_object *o = parse("{\"host\":null,\"n\":null}");
+	fsched_err_t err;
+	const char *s = "kept";
+	int64_t v = 7;
+
+	/* Required: null is the wrong type, said so. */
+	ck_assert_int_eq(fsched_json_get_string(o, "t", "host", &s, &err), -1);
+	ck_assert_str_eq(err.msg, "t: field \"host\" must be string, not null");
+	ck_assert_int_eq(fsched_json_get_int64(o, "t", "n", 0, 9, &v, &err), -1);
+	ck_assert_str_eq(err.msg, "t: field \"n\" must be int, not null");
+	/* Optional: null counts as absent. */
+	ck_assert_int_eq(fsched_json_get_string_opt(o, "t", "host", &s, &err), 0);
+	ck_assert_str_eq(s, "kept");
+	ck_assert_int_eq(fsched_json_get_int64_opt(o, "t", "n", 0, 9, &v, &err), 0);
+	ck_assert_int_eq(v, 7);
+	json_object_put(o);
+}
+END_TEST
+
+/* active.json with a host of the wrong type: an error naming the field. */
+START_TEST(test_active_host_types)
+{
+	static const char *const text[] = {
+		"{\"version\":1,\"host\":null,\"index\":0,\"epoch\":1,\"since\":1}",
+		"{\"version\":1,\"host\":7,\"index\":0,\"epoch\":1,\"since\":1}",
+		"{\"version\":1,\"host\":\"a\",\"index\":0,\"epoch\":2,\"since\":1,"
+		"\"previous\":{\"host\":[],\"index\":1}}",
+	};
+	struct json_object *o = parse(text[_i]);
+	fsched_active_t a;
+	fsched_err_t err;
+
+	ck_assert_int_eq(fsched_active_from_json(o, "f/active.json", &a, &err),
+			 -1);
+	ck_assert_msg(strstr(err.msg, "f/active.json") &&
+		      strstr(err.msg, "field \"host\" must be string"),
+		      "%s", err.msg);
+	json_object_put(o);
+}
+END_TEST
+
+static const struct {
+	const char *in;
+	size_t size;
+	const char *out;
+} quote_cases[] = {
+	{ "plain", 64, "\"plain\"" },
+	{ "a\nb\r\tc", 64, "\"a\\nb\\r\\tc\"" },
+	{ "q\"\\", 64, "\"q\\\"\\\\\"" },
+	{ "\x1b[31mred\x7f\xc3\xa9", 64, "\"\\x1b[31mred\\x7f\\xc3\\xa9\"" },
+	{ "", 64, "\"\"" },
+	{ NULL, 64, "null" },
+	{ "abcdefghij", 10, "\"abcd...\"" },
+	{ "abcdef", 9, "\"abcdef\"" },
+	{ "abcdefg", 9, "\"abc...\"" },
+	{ "\n\n\n\n", 11, "\"\\n\\n\\n\\n\"" },
+	{ "\n\n\n\n", 10, "\"\\n\\n...\"" },
+};
+
+START_TEST(test_err_quote)
+{
+	char buf[64];
+	const char *r;
+
+	memset(buf, 'Z', sizeof(buf));
+	r = fsched_err_quote(quote_cases[_i].in, buf, quote_cases[_i].size);
+	ck_assert_ptr_eq(r, buf);
+	ck_assert_str_eq(buf, quote_cases[_i].out);
+	ck_assert_uint_lt(strlen(buf), quote_cases[_i].size);
+}
+END_TEST
+
+/*
+ * File-supplied strings never make a message of several lines: quoted
+ * where they are put in, and any control character left becomes '?'.
+ */
+START_TEST(test_err_one_line)
+{
+	struct json_object *o = parse(
+		"{\"version\":1,\"records\":1,\"by_state\":{\"line1\\nline2\":-1},"
+		"\"by_partition\":{},\"positions\":{}}");
+	fsched_counters_t c;
+	fsched_err_t err;
+
+	ck_assert_int_eq(fsched_counters_init(&c), 0);
+	ck_assert_int_eq(fsched_counters_from_json(o, "counters.json", &c,
+						   &err), -1);
+	ck_assert_str_eq(err.msg, "counters.json: field \"by_state\".\"line1\\nline2\" must be a non-negative integer");
+	json_object_put(o);
+
+	o = parse("{\"version\":1,\"records\":1,\"by_state\":{},"
+		  "\"by_partition\":{\"p\\r\\n\":{\"S\\u001b\":\"x\"}},"
+		  "\"positions\":{}}");
+	ck_assert_int_eq(fsched_counters_from_json(o, "counters.json", &c,
+						   &err), -1);
+	ck_assert_str_eq(err.msg, "counters.json: field \"by_partition\".\"p\\r\\n\".\"S\\x1b\" must be a non-negative integer");
+	json_object_put(o);
+	fsched_counters_free(&c);
+
+	fsched_err_set(&err, EINVAL, "%s", "a\nb\rc\x1b");
+	ck_assert_str_eq(err.msg, "a?b?c?");
+	fsched_err_sys(&err, EIO, "x\ny");
+	ck_assert_str_eq(err.msg, "x?y: Input/output error");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("json");
@@ -156,6 +266,11 @@ int main(void)
 			    sizeof(parse_cases) / sizeof(parse_cases[0]));
 	tcase_add_test(tc, test_getters);
 	tcase_add_test(tc, test_file_roundtrip);
+	tcase_add_test(tc, test_null_fields);
+	tcase_add_loop_test(tc, test_active_host_types, 0, 3);
+	tcase_add_loop_test(tc, test_err_quote, 0,
+			    sizeof(quote_cases) / sizeof(quote_cases[0]));
+	tcase_add_test(tc, test_err_one_line);
 	suite_add_tcase(s, tc);
 	return test_run(s);
 }

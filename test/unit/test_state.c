@@ -220,16 +220,40 @@ START_TEST(test_events)
 		"{\"version\":1,\"time\":1700000000,\"time_iso\":\"2023-11-14T22:13:20Z\","
 		"\"host\":\"ctl2\",\"event\":\"primary-on\",\"detail\":{\"kind\":\"takeover\"}}\n");
 
-	/* A torn line and garbage are skipped and counted. */
+	/*
+	 * A torn line, garbage and events with a host or detail of the
+	 * wrong type (or none) are skipped and counted.
+	 */
 	f = fopen(path, "a");
-	fputs("garbage\n{\"version\":1,\"event\":\"x\"}\n{\"version\":1,\"ti", f);
+	fputs("garbage\n{\"version\":1,\"event\":\"x\",\"host\":\"h\"}\n"
+	      "{\"version\":1,\"event\":\"y\",\"host\":null}\n"
+	      "{\"version\":1,\"event\":\"y\",\"host\":7}\n"
+	      "{\"version\":1,\"event\":\"y\"}\n"
+	      "{\"version\":1,\"event\":\"y\",\"host\":\"h\",\"detail\":[]}\n"
+	      "{\"version\":1,\"ti", f);
 	fclose(f);
 	ck_assert_int_eq(fsched_events_tail(dir, 5, &arr, &corrupt, &err), 0);
 	ck_assert_uint_eq(json_object_array_length(arr), 2);
-	ck_assert_uint_eq(corrupt, 2);
+	ck_assert_uint_eq(corrupt, 6);
 	e = json_object_array_get_idx(arr, 0);
 	ck_assert(json_object_object_get_ex(e, "host", &v));
 	ck_assert_str_eq(json_object_get_string(v), "ctl2");
+	json_object_put(arr);
+
+	/*
+	 * The next append after the torn line starts a line of its own:
+	 * the torn bytes stay one corrupt line, the new event is whole.
+	 */
+	ck_assert_int_eq(fsched_event_append(dir, 1 << 20, 1700000001, "ctl1",
+					     "primary-off", NULL, &err), 0);
+	ck_assert_int_eq(fsched_events_tail(dir, 5, &arr, &corrupt, &err), 0);
+	ck_assert_uint_eq(json_object_array_length(arr), 3);
+	ck_assert_uint_eq(corrupt, 6);
+	e = json_object_array_get_idx(arr, 2);
+	ck_assert(json_object_object_get_ex(e, "event", &v));
+	ck_assert_str_eq(json_object_get_string(v), "primary-off");
+	ck_assert_ptr_nonnull(strstr(test_read(path),
+		"\n{\"version\":1,\"ti\n{\"version\":1,\"time\":1700000001,"));
 	json_object_put(arr);
 	free(path);
 }

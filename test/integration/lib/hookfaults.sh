@@ -10,7 +10,8 @@
 #                       own made from ctl2's (the hook is "ctl2 taking
 #                       over"; nothing else sees the fault), then
 #                       HF_TESTS assertions: the hook exits non-zero; syslog
-#                       names the cause; no temporary file (.active.json.tmp.*)
+#                       names the cause and does not claim success; no
+#                       temporary file (.active.json.tmp.*)
 #                       left; active.json keeps its content, byte for byte;
 #                       every line of events.jsonl is a whole event; after
 #                       the cure the next event (primary-off) is recorded,
@@ -19,7 +20,7 @@
 # shellcheck disable=SC2034 # read by the tests (plan)
 HF_SETUP_TESTS=3
 # shellcheck disable=SC2034
-HF_TESTS=6
+HF_TESTS=7
 HF_CAP=
 
 declare -A HF_CAUSE=(
@@ -80,6 +81,9 @@ hf_fault() {
 	fi
 	grep 'fsched-hook' "$out/syslog" 2>/dev/null | grep -v -F "$msg" |
 		while read -r l; do diag "$f: syslog: ${l#*]: }"; done
+	ok "$f: syslog does not claim the takeover was recorded" \
+		not grep -q -E 'primary-on: .* is the active controller, epoch' \
+		"$out/syslog"
 	if [[ -s $out/stderr ]]; then
 		diag "$f: stderr: $(head -c 300 "$out/stderr")"
 	else
