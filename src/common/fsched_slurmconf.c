@@ -10,6 +10,7 @@
 
 #include "fsched_kv.h"
 #include "fsched_slurmconf.h"
+#include "fsched_state.h"
 
 #ifndef FSCHED_DEFAULT_SLURM_CONF
 #define FSCHED_DEFAULT_SLURM_CONF "/etc/slurm/slurm.conf"
@@ -254,6 +255,40 @@ static int apply_legacy(struct load *ld, fsched_err_t *err)
 	return 0;
 }
 
+/*
+ * As Slurm's _load_slurmctld_host(): a controller named "localhost" is this
+ * host (short name), and no two controllers may then have the same name.
+ */
+static int fix_localhost(fsched_slurmconf_t *sc, fsched_err_t *err)
+{
+	char q[FSCHED_ERR_QUOTE_MAX];
+
+	for (int i = 0; i < sc->ctld_cnt; i++) {
+		char short_name[256], long_name[256];
+
+		if (strcasecmp(sc->ctld_host[i], "localhost"))
+			continue;
+		if (fsched_hostnames(short_name, sizeof(short_name),
+				     long_name, sizeof(long_name)) < 0)
+			return fsched_err_sys(err, errno, "%s:%d: SlurmctldHost localhost: cannot get this host's name",
+					      sc->ctld_file[i],
+					      sc->ctld_line[i]);
+		free(sc->ctld_host[i]);
+		if (!(sc->ctld_host[i] = strdup(short_name)))
+			return fsched_err_sys(err, ENOMEM, "slurm.conf");
+		for (int j = 0; j < sc->ctld_cnt; j++) {
+			if (j != i && !strcmp(sc->ctld_host[j], short_name))
+				return fsched_err_set(err, EINVAL, "%s:%d: duplicate SlurmctldHost %s (localhost is this host; also line %d)",
+						      sc->ctld_file[i],
+						      sc->ctld_line[i],
+						      fsched_err_quote(short_name,
+								       q, sizeof(q)),
+						      sc->ctld_line[j]);
+		}
+	}
+	return 0;
+}
+
 int fsched_slurmconf_load(fsched_slurmconf_t *sc, const char *path,
 			  fsched_err_t *err)
 {
@@ -275,6 +310,8 @@ int fsched_slurmconf_load(fsched_slurmconf_t *sc, const char *path,
 			       path);
 		goto out;
 	}
+	if (fix_localhost(sc, err) < 0)
+		goto out;
 	if (!sc->state_save_location &&
 	    !(sc->state_save_location = strdup("/var/spool"))) {
 		fsched_err_sys(err, ENOMEM, "%s", path);

@@ -224,6 +224,14 @@ static const char *jstr(struct json_object *o, const char *key)
 	return NULL;
 }
 
+/* For printing: a missing or non-string field prints as "-". */
+static const char *jtxt(struct json_object *o, const char *key)
+{
+	const char *s = jstr(o, key);
+
+	return s ? s : "-";
+}
+
 static int64_t jint(struct json_object *o, const char *key, int64_t dflt)
 {
 	struct json_object *v;
@@ -245,9 +253,9 @@ static void print_text(struct json_object *o)
 	if (hb)
 		hb_index = jint(hb, "index", -1);
 
-	printf("fsched status: %s\n", jstr(o, "status_text"));
+	printf("fsched status: %s\n", jtxt(o, "status_text"));
 	if (jstr(o, "cluster"))
-		printf("cluster:       %s\n", jstr(o, "cluster"));
+		printf("cluster:       %s\n", jtxt(o, "cluster"));
 	printf("controllers (SlurmctldHost order):\n");
 	if (json_object_object_get_ex(o, "controllers", &ctlds)) {
 		for (size_t i = 0; i < json_object_array_length(ctlds); i++) {
@@ -255,22 +263,22 @@ static void print_text(struct json_object *o)
 			int64_t inx = jint(c, "index", -1);
 
 			printf("  %lld  %-20s %-16s %s\n", (long long)inx,
-			       jstr(c, "host"), jstr(c, "addr"),
+			       jtxt(c, "host"), jtxt(c, "addr"),
 			       inx == hb_index ? "active (heartbeat)" : "");
 		}
 	}
 	if (hb && jint(hb, "age", -1) >= 0)
-		printf("heartbeat:     %s, %lld s old\n", jstr(hb, "host"),
+		printf("heartbeat:     %s, %lld s old\n", jtxt(hb, "host"),
 		       (long long)jint(hb, "age", 0));
 	else if (hb)
-		printf("heartbeat:     none (%s)\n", jstr(hb, "error"));
+		printf("heartbeat:     none (%s)\n", jtxt(hb, "error"));
 	if (act && jstr(act, "host")) {
 		fsched_time_iso((time_t)jint(act, "since", 0), iso, sizeof(iso));
 		printf("active.json:   %s since %s, epoch %lld (%lld takeovers)\n",
-		       jstr(act, "host"), iso, (long long)jint(act, "epoch", 0),
+		       jtxt(act, "host"), iso, (long long)jint(act, "epoch", 0),
 		       (long long)jint(act, "takeovers", 0));
 	} else if (act) {
-		printf("active.json:   %s\n", jstr(act, "error"));
+		printf("active.json:   %s\n", jtxt(act, "error"));
 	}
 	{
 		struct json_object *m = NULL, *g = NULL;
@@ -279,15 +287,15 @@ static void print_text(struct json_object *o)
 		json_object_object_get_ex(o, "guard", &g);
 		if (m && jstr(m, "host"))
 			printf("manifest:      by %s, %lld s old, %lld jobs\n",
-			       jstr(m, "host"), (long long)jint(m, "age", 0),
+			       jtxt(m, "host"), (long long)jint(m, "age", 0),
 			       (long long)jint(m, "jobs", 0));
 		else if (m)
-			printf("manifest:      %s\n", jstr(m, "error"));
+			printf("manifest:      %s\n", jtxt(m, "error"));
 		if (g)
 			printf("state guard:   %s %s on %s at %s: %s\n",
-			       jstr(g, "decision"), jstr(g, "code"),
-			       jstr(g, "host"), jstr(g, "time_iso"),
-			       jstr(g, "reason"));
+			       jtxt(g, "decision"), jtxt(g, "code"),
+			       jtxt(g, "host"), jtxt(g, "time_iso"),
+			       jtxt(g, "reason"));
 	}
 	if (json_object_object_get_ex(o, "reasons", &reasons) &&
 	    json_object_array_length(reasons)) {
@@ -304,8 +312,8 @@ static void print_text(struct json_object *o)
 			struct json_object *d = NULL;
 
 			json_object_object_get_ex(e, "detail", &d);
-			printf("  %s  %-10s %-22s %s\n", jstr(e, "time_iso"),
-			       jstr(e, "host"), jstr(e, "event"),
+			printf("  %s  %-10s %-22s %s\n", jtxt(e, "time_iso"),
+			       jtxt(e, "host"), jtxt(e, "event"),
 			       d ? json_object_to_json_string_ext(d,
 					FSCHED_JSON_PLAIN) : "");
 		}

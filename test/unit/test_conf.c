@@ -296,6 +296,34 @@ START_TEST(test_slurmconf_legacy_and_defaults)
 }
 END_TEST
 
+/* "localhost" is this host, as in Slurm's _load_slurmctld_host(). */
+START_TEST(test_slurmconf_localhost)
+{
+	fsched_slurmconf_t sc;
+	fsched_err_t err;
+	char *path = test_write(dir, "slurm.conf",
+		"SlurmctldHost=LocalHost(127.0.0.1)\nSlurmctldHost=b\n");
+	char *dup = test_write(dir, "dup.conf",
+		"SlurmctldHost=me.example.org\nSlurmctldHost=localhost\n"
+		"SlurmctldHost=me\n");
+
+	setenv("FSCHED_HOSTNAME", "me.example.org", 1);
+	ck_assert_int_eq(fsched_slurmconf_load(&sc, path, &err), 0);
+	ck_assert_str_eq(sc.ctld_host[0], "me");
+	ck_assert_str_eq(sc.ctld_addr[0], "127.0.0.1");
+	ck_assert_int_eq(fsched_slurmconf_ctld_index(&sc, "me",
+						     "me.example.org"), 0);
+	fsched_slurmconf_free(&sc);
+	ck_assert_int_eq(fsched_slurmconf_load(&sc, dup, &err), -1);
+	ck_assert_msg(strstr(err.msg, "dup.conf:2: duplicate SlurmctldHost \"me\"") ||
+		      strstr(err.msg, "dup.conf:2: duplicate SlurmctldHost me"),
+		      "%s", err.msg);
+	unsetenv("FSCHED_HOSTNAME");
+	free(path);
+	free(dup);
+}
+END_TEST
+
 /*
  * Old-style keys as Slurm 22.05 takes them: the last of a key given twice
  * wins, and with any SlurmctldHost they are ignored.
@@ -395,6 +423,7 @@ int main(void)
 	tcase_add_test(tc, test_conf_path);
 	tcase_add_test(tc, test_slurmconf);
 	tcase_add_test(tc, test_slurmconf_legacy_and_defaults);
+	tcase_add_test(tc, test_slurmconf_localhost);
 	tcase_add_loop_test(tc, test_slurmconf_legacy, 0,
 			    sizeof(slurmconf_legacy) /
 			    sizeof(slurmconf_legacy[0]));
