@@ -145,10 +145,22 @@ fail:
 	return -1;
 }
 
+/* ftruncate, retried on EINTR. */
+static int truncate_to(int fd, off_t size)
+{
+	int rc;
+
+	do {
+		rc = ftruncate(fd, size);
+	} while (rc < 0 && errno == EINTR);
+	return rc;
+}
+
 int fsched_journal_append(const char *dir, const char *name,
 			  const char *buf, size_t len, mode_t mode,
-			  off_t *size_after, fsched_err_t *err)
+			  off_t *good_end, fsched_err_t *err)
 {
+	off_t want = good_end ? *good_end : -1;
 	struct stat st;
 	int fd, created = 0;
 
@@ -169,11 +181,28 @@ int fsched_journal_append(const char *dir, const char *name,
 		}
 	}
 	if (fd < 0)
-		return -1;
+		return -1;	/* nothing written: *good_end stands */
 	if (fstat(fd, &st) < 0) {
 		fsched_err_sys(err, errno, "cannot stat %s/%s", dir, name);
 		close(fd);
 		return -1;
+	}
+	/*
+	 * Bytes beyond the good end are an earlier failed batch whose records
+	 * are still queued: cut them off first, or they would be written
+	 * twice.  A file shorter than that was cut or replaced by someone
+	 * else: nothing of ours is beyond its end.
+	 */
+	if (want >= 0 && st.st_size > want) {
+		if (truncate_to(fd, want) < 0) {
+			fsched_err_sys(err, errno,
+				       "cannot cut %s/%s back to %lld bytes (a failed write left %lld bytes there), not appending",
+				       dir, name, (long long)want,
+				       (long long)(st.st_size - want));
+			close(fd);
+			return -1;
+		}
+		st.st_size = want;
 	}
 	if (fsched_write_all(fd, buf, len) < 0) {
 		fsched_err_sys(err, errno, "cannot append to %s/%s", dir, name);
@@ -193,20 +222,34 @@ int fsched_journal_append(const char *dir, const char *name,
 		fd = -1;
 		goto undo;
 	}
-	if (size_after)
-		*size_after = st.st_size + (off_t)len;
+	if (good_end)
+		*good_end = st.st_size + (off_t)len;
 	return 0;
 undo:
 	{
-		int saved = errno;
+		int saved = errno, cut_errno = 0;
 
 		/* Never leave half a batch: cut back to the old size. */
 		if (fd < 0)
 			fd = open_at(dir, name, O_WRONLY, 0, NULL);
-		if (fd >= 0) {
-			if (ftruncate(fd, st.st_size) == 0)
+		if (fd < 0) {
+			if (errno != ENOENT)	/* gone: nothing to cut */
+				cut_errno = errno;
+		} else {
+			if (truncate_to(fd, st.st_size) == 0)
 				(void)fsync(fd);
+			else
+				cut_errno = errno;
 			close(fd);
+		}
+		if (good_end)
+			*good_end = cut_errno ? st.st_size : -1;
+		if (cut_errno && err) {
+			size_t n = strlen(err->msg);
+
+			snprintf(err->msg + n, sizeof(err->msg) - n,
+				 "; cutting it back to %lld bytes failed too: %s",
+				 (long long)st.st_size, strerror(cut_errno));
 		}
 		errno = saved;
 	}

@@ -5,8 +5,9 @@
  * one JSON object per line (fsched_record.h).  Written only by the
  * active controller's writer thread, appended in batches: one write() of
  * whole lines on an O_APPEND descriptor, then fsync.  If a batch fails the
- * file is cut back to its previous size, so a retry never leaves half a
- * line; if the process dies mid-write, the torn last line is cut off the
+ * file is cut back to its previous size (and if that fails too, before the
+ * next append to it), so a retry never leaves half a line nor a record
+ * twice; if the process dies mid-write, the torn last line is cut off the
  * next time a writer opens the file (fsched_journal_repair()).  Readers
  * skip corrupt lines and count them.
  */
@@ -46,13 +47,20 @@ ssize_t fsched_journal_repair(const char *dir, const char *name,
 
 /*
  * Append buf (whole lines) to dir/name and fsync.  Creates the file with
- * mode.  *size_after (may be NULL) receives the file size after the
- * append.  On any failure the file is truncated back to its size before
- * the call and -1 is returned with err.
+ * mode.  On any failure the file is cut back (ftruncate) to its size
+ * before the call and -1 is returned with err.
+ *
+ * good_end (may be NULL) is the caller's memory of the size the file must
+ * have, for when that cut-back fails too (the same failing storage often
+ * fails both): in, -1 or the size the file must be cut back to before
+ * anything is appended (a file longer than that still holds a failed
+ * batch; if the cut fails, nothing is appended, -1); out, after success
+ * the file's size (the new good end), after a failure the size the file
+ * must be cut back to, or -1 if it holds nothing beyond its good end.
  */
 int fsched_journal_append(const char *dir, const char *name,
 			  const char *buf, size_t len, mode_t mode,
-			  off_t *size_after, fsched_err_t *err);
+			  off_t *good_end, fsched_err_t *err);
 
 /*
  * The journal files of dir whose day is in [from, to], sorted by day.

@@ -2,10 +2,12 @@
  * fsched_writer.c - the journal writer thread of jobcomp/fsched.
  *
  * Thread model: the queue, the stop/wake flags and the stats are under
- * w->mtx; everything else (index, counters, name cache, error state) is
- * owned by the writer thread.  Records taken off the queue are "in
- * flight" and still count against max_queue, so a failed batch can always
- * be put back at the head.
+ * w->mtx; everything else (index, counters, name cache, error state,
+ * reconciliation backlog, pending cut-backs) is owned by the writer
+ * thread.  Records taken off the queue are "in flight" and still count
+ * against max_queue, so a failed batch can always be put back at the head.
+ * fsched_writer_enqueue() runs under slurmctld's job write lock: it only
+ * counts a drop; the writer thread logs drops (report_drops()).
  */
 #include "config.h"
 
@@ -38,10 +40,24 @@
 #define EPOCH_MS	5000	/* active.json re-read interval */
 #define NAME_CACHE	256
 #define STOP_DRAIN_MS	10000	/* longest final drain at stop */
+#define MAX_CUTS	16	/* files with a pending cut-back */
+#define ERR_REPEAT_MS	60000	/* the same failure logged again after */
+#define DROP_REPEAT_MS	60000	/* "still dropping" at most this often */
+#define DROP_RESTART_MS	10000	/* a new "dropping" line at most this often */
+#define DROP_QUIET_MS	1000	/* no drop for this long: dropping stopped */
 
 struct name_entry {
 	int64_t id;		/* -1: empty */
 	char name[64];
+};
+
+/*
+ * A journal file that holds bytes of a failed batch beyond `size` (its cut
+ * back failed): cut before anything else is appended to it.
+ */
+struct cut_back {
+	uint32_t day;
+	off_t size;		/* -1: free slot */
 };
 
 struct fsched_writer {
@@ -68,9 +84,7 @@ struct fsched_writer {
 	fsched_jobrec_t **ring;
 	size_t head, count, inflight;
 	bool stop, wake;
-	fsched_writer_stats_t st;
-	time_t last_drop_log;
-	int64_t drops_unlogged;
+	fsched_writer_stats_t st;	/* st.backlog mirrors backlog_n */
 
 	/* writer thread only */
 	fsched_jobrec_encoder_t *enc;
@@ -79,15 +93,24 @@ struct fsched_writer {
 	bool counters_dirty;
 	struct timespec counters_at;
 	fsched_writer_stats_t folded;	/* stats already in counters */
+	fsched_writer_stats_t saved;	/* ... in a counters.json we wrote */
 	bool was_active;
 	bool synced;
 	int64_t epoch;
 	struct timespec epoch_at;
 	long backoff_ms;
 	struct timespec retry_at;
-	char last_err[FSCHED_ERR_MAX];
-	char counters_err[FSCHED_ERR_MAX];
-	int64_t err_series;
+	fsched_loglimit_t err_log;	/* journal write errors */
+	fsched_loglimit_t counters_log;	/* counters.json errors */
+	int64_t err_series;		/* failed attempts since the last ok */
+	/* reconciled runs to write: backlog[head .. head + n), owned */
+	fsched_jobrec_t **backlog;
+	size_t backlog_head, backlog_n, backlog_cap;
+	struct cut_back cuts[MAX_CUTS];
+	/* drops, as logged (report_drops()) */
+	int64_t drop_seen, drop_logged;	/* st.dropped seen / logged */
+	int64_t drop_seen_ms, drop_line_ms;
+	bool dropping;
 	uint32_t pruned_day;
 	struct name_entry users[NAME_CACHE];
 	struct name_entry groups[NAME_CACHE];
@@ -124,30 +147,45 @@ static void event(fsched_writer_t *w, const char *name,
 		fsched_error("cannot record %s event: %s", name, err.msg);
 }
 
-/* A failure of a series: log it once per distinct message. */
+/*
+ * A failed attempt (write, cut-back, sync).  The first of a series is an
+ * event; each distinct message is logged the first time and then at most
+ * once every ERR_REPEAT_MS with the number of attempts in between, so
+ * that neither a retry loop nor errors that alternate flood the log.
+ */
 static void report_error(fsched_writer_t *w, const char *msg)
 {
-	w->err_series++;
-	if (!strcmp(msg, w->last_err))
-		return;
-	fsched_error("journal write failed, records kept queued and retried: %s",
-		     msg);
-	if (!w->last_err[0]) {
+	int64_t skipped;
+
+	if (w->err_series++ == 0) {
 		struct json_object *d = json_object_new_object();
 
 		json_object_object_add(d, "error", json_object_new_string(msg));
 		event(w, "journal-write-error", d);
 		json_object_put(d);
 	}
-	snprintf(w->last_err, sizeof(w->last_err), "%s", msg);
+	switch (fsched_loglimit_check(&w->err_log, msg, fsched_now_ms(),
+				      &skipped)) {
+	case FSCHED_LOGLIMIT_FIRST:
+		fsched_error("journal write failed, records kept queued and retried: %s",
+			     msg);
+		break;
+	case FSCHED_LOGLIMIT_REPEAT:
+		fsched_error("journal write still failing (%lld times since last logged), records kept queued and retried: %s",
+			     (long long)skipped + 1, msg);
+		break;
+	case FSCHED_LOGLIMIT_SUPPRESS:
+		break;
+	}
 }
 
+/* A batch was written: the end of a series of failures, logged once. */
 static void report_ok(fsched_writer_t *w)
 {
 	struct json_object *d;
 
 	w->backoff_ms = 0;
-	if (!w->last_err[0])
+	if (!w->err_series)
 		return;
 	fsched_info("journal writes work again after %lld failed attempts",
 		    (long long)w->err_series);
@@ -156,7 +194,7 @@ static void report_ok(fsched_writer_t *w)
 			       json_object_new_int64(w->err_series));
 	event(w, "journal-write-recovered", d);
 	json_object_put(d);
-	w->last_err[0] = '\0';
+	fsched_loglimit_reset(&w->err_log);
 	w->err_series = 0;
 }
 
@@ -233,54 +271,126 @@ static int write_counters(fsched_writer_t *w, bool force)
 {
 	struct timespec now;
 	fsched_err_t err;
+	bool changed;
 
 	now_ts(&now);
-	if (!w->counters_dirty ||
+	pthread_mutex_lock(&w->mtx);
+	changed = w->st.dropped != w->folded.dropped ||
+		  w->st.write_errors != w->folded.write_errors ||
+		  w->st.duplicates != w->folded.duplicates;
+	pthread_mutex_unlock(&w->mtx);
+	if ((!w->counters_dirty && !changed) ||
 	    (!force && ms_between(&w->counters_at, &now) < COUNTERS_MS))
 		return 0;
 	/* Cumulative across processes: add what happened since last time. */
 	pthread_mutex_lock(&w->mtx);
-	w->counters.queue_depth = (int64_t)(w->count + w->inflight);
+	w->counters.queue_depth = (int64_t)(w->count + w->inflight +
+					    w->st.backlog);
 	w->counters.dropped += w->st.dropped - w->folded.dropped;
 	w->counters.write_errors += w->st.write_errors - w->folded.write_errors;
 	w->counters.duplicates += w->st.duplicates - w->folded.duplicates;
 	w->folded = w->st;
 	pthread_mutex_unlock(&w->mtx);
+	w->counters_dirty = true;
 	w->counters.updated = time(NULL);
 	snprintf(w->counters.host, sizeof(w->counters.host), "%s", w->host);
+	w->counters_at = now;
 	if (fsched_counters_write(w->state_dir, &w->counters, &err) < 0) {
-		/* Retried at the next batch; logged once per distinct error. */
-		if (strcmp(err.msg, w->counters_err))
+		int64_t skipped;
+
+		/* Retried at the next batch; rate-limited like write errors. */
+		switch (fsched_loglimit_check(&w->counters_log, err.msg,
+					      fsched_now_ms(), &skipped)) {
+		case FSCHED_LOGLIMIT_FIRST:
 			fsched_error("cannot write counters (retried): %s",
 				     err.msg);
-		snprintf(w->counters_err, sizeof(w->counters_err), "%s",
-			 err.msg);
-		w->counters_at = now;
+			break;
+		case FSCHED_LOGLIMIT_REPEAT:
+			fsched_error("cannot write counters (retried, %lld times since last logged): %s",
+				     (long long)skipped + 1, err.msg);
+			break;
+		case FSCHED_LOGLIMIT_SUPPRESS:
+			break;
+		}
 		return -1;
 	}
-	if (w->counters_err[0])
+	if (fsched_loglimit_active(&w->counters_log))
 		fsched_info("counters.json written again");
-	w->counters_err[0] = '\0';
-	w->counters_at = now;
+	fsched_loglimit_reset(&w->counters_log);
+	w->saved = w->folded;
 	w->counters_dirty = false;
 	return 0;
 }
 
-/* Requeue records at the head of the queue, in their order. */
-static void requeue(fsched_writer_t *w, fsched_jobrec_t **recs, size_t n)
+/* Put records back at the head of the queue, in their order (mtx held). */
+static void requeue_locked(fsched_writer_t *w, fsched_jobrec_t **recs,
+			   size_t n)
 {
-	pthread_mutex_lock(&w->mtx);
 	for (size_t i = n; i-- > 0;) {
 		w->head = (w->head + w->max_queue - 1) % w->max_queue;
 		w->ring[w->head] = recs[i];
 		w->count++;
 	}
-	w->inflight -= n;
-	pthread_mutex_unlock(&w->mtx);
+}
+
+/* The pending cut-back of a day's file, or NULL. */
+static struct cut_back *cut_find(fsched_writer_t *w, uint32_t day)
+{
+	for (int i = 0; i < MAX_CUTS; i++)
+		if (w->cuts[i].size >= 0 && w->cuts[i].day == day)
+			return &w->cuts[i];
+	return NULL;
+}
+
+static struct cut_back *cut_slot(fsched_writer_t *w, uint32_t day)
+{
+	struct cut_back *c = cut_find(w, day);
+
+	for (int i = 0; !c && i < MAX_CUTS; i++)
+		if (w->cuts[i].size < 0)
+			c = &w->cuts[i];
+	return c;
+}
+
+static void cuts_clear(fsched_writer_t *w)
+{
+	for (int i = 0; i < MAX_CUTS; i++)
+		w->cuts[i].size = -1;
+}
+
+/*
+ * Append a group to its day file.  If an earlier batch's cut-back failed,
+ * the file is cut back to its last good end first, and nothing is
+ * appended unless that works (fsched_journal_append()): the records of
+ * that batch are still queued, a second copy must not follow the first.
+ * A file is only appended to if its cut-back could be remembered.
+ */
+static int append_day(fsched_writer_t *w, uint32_t day, const char *name,
+		      const char *buf, size_t len, off_t *size,
+		      fsched_err_t *err)
+{
+	struct cut_back *c = cut_slot(w, day);
+	off_t good;
+
+	if (!c)
+		return fsched_err_set(err, EBUSY,
+				      "%s/%s: %d journal files wait to be cut back after failed writes, not appending to another",
+				      w->journal_dir, name, MAX_CUTS);
+	good = c->size;
+	if (fsched_journal_append(w->journal_dir, name, buf, len,
+				  w->file_mode, &good, err) == 0) {
+		c->size = -1;
+		*size = good;
+		return 0;
+	}
+	c->day = day;
+	c->size = good;		/* -1: nothing to cut */
+	return -1;
 }
 
 struct day_group {
 	uint32_t day;
+	bool written;
 	char *buf;
 	size_t len, cap;
 	fsched_jobrec_t **recs;
@@ -314,21 +424,34 @@ static int group_add(struct day_group *g, fsched_jobrec_t *rec, uint64_t h,
 	return 0;
 }
 
+static void batch_failed(fsched_writer_t *w, const char *msg)
+{
+	pthread_mutex_lock(&w->mtx);
+	w->st.write_errors++;
+	pthread_mutex_unlock(&w->mtx);
+	report_error(w, msg);
+	backoff(w);
+}
+
 /*
- * Write a batch of in-flight records.  Returns the number written, or -1
- * if a write failed (the unwritten records are back on the queue).
+ * Write a batch of records (owned by the caller's array).  Records written
+ * or skipped as duplicates are freed; the others are moved to recs[0 ..
+ * *left), for the caller to keep.  Returns the number of records written
+ * or skipped, or -1 if a write failed (logged, backoff set).
  */
-static int write_batch(fsched_writer_t *w, fsched_jobrec_t **recs, size_t n)
+static int write_batch(fsched_writer_t *w, fsched_jobrec_t **recs, size_t n,
+		       size_t *left)
 {
 	struct day_group groups[MAX_GROUPS];
 	fsched_keyindex_t *seen = fsched_keyindex_new();
-	size_t ngroups = 0, done = 0, dups = 0, written = 0;
+	size_t ngroups = 0, dups = 0, written = 0, reconciled = 0, k = 0;
 	int64_t now = time(NULL);
 	int rc = 0;
 
 	memset(groups, 0, sizeof(groups));
+	*left = n;
 	if (!seen) {
-		requeue(w, recs, n);
+		batch_failed(w, "journal batch: out of memory");
 		return -1;
 	}
 	refresh_epoch(w, false);
@@ -349,9 +472,9 @@ static int write_batch(fsched_writer_t *w, fsched_jobrec_t **recs, size_t n)
 			dups++;
 			continue;
 		}
-		for (size_t k = 0; k < ngroups; k++)
-			if (groups[k].day == day)
-				g = &groups[k];
+		for (size_t j = 0; j < ngroups; j++)
+			if (groups[j].day == day)
+				g = &groups[j];
 		if (!g && ngroups < MAX_GROUPS) {
 			g = &groups[ngroups++];
 			g->day = day;
@@ -379,79 +502,70 @@ static int write_batch(fsched_writer_t *w, fsched_jobrec_t **recs, size_t n)
 		    group_add(g, r, h, line, len, n) < 0)
 			break;
 		recs[i] = NULL;	/* now owned by its group */
-		done = i + 1;
-	}
-	/* Records not placed in a group go back to the queue. */
-	{
-		size_t left = 0;
-
-		for (size_t i = done; i < n; i++)
-			if (recs[i])
-				recs[left++] = recs[i];
-		if (left)
-			requeue(w, recs, left);
-		pthread_mutex_lock(&w->mtx);
-		w->inflight -= dups;
-		w->st.duplicates += (int64_t)dups;
-		pthread_mutex_unlock(&w->mtx);
 	}
 
-	for (size_t k = 0; k < ngroups; k++) {
-		struct day_group *g = &groups[k];
+	for (size_t j = 0; j < ngroups && rc == 0; j++) {
+		struct day_group *g = &groups[j];
 		char name[FSCHED_JOURNAL_NAME_LEN];
 		fsched_err_t err;
-		off_t size;
+		off_t size = 0;
 
-		if (rc < 0) {
-			requeue(w, g->recs, g->n);
+		if (!g->n)
 			continue;
-		}
 		fsched_journal_name(g->day, name, sizeof(name));
-		if (fsched_journal_append(w->journal_dir, name, g->buf, g->len,
-					  w->file_mode, &size, &err) < 0) {
-			pthread_mutex_lock(&w->mtx);
-			w->st.write_errors++;
-			pthread_mutex_unlock(&w->mtx);
-			report_error(w, err.msg);
-			backoff(w);
-			requeue(w, g->recs, g->n);
+		if (append_day(w, g->day, name, g->buf, g->len, &size,
+			       &err) < 0) {
+			batch_failed(w, err.msg);
 			rc = -1;
-			continue;
+			break;
 		}
+		g->written = true;
 		for (size_t i = 0; i < g->n; i++) {
 			fsched_keyindex_add(w->index, g->hashes[i], g->day);
 			fsched_counters_add(&w->counters, g->recs[i]);
-			if (g->recs[i]->reconciled) {
-				pthread_mutex_lock(&w->mtx);
-				w->st.reconciled++;
-				pthread_mutex_unlock(&w->mtx);
-			}
+			reconciled += g->recs[i]->reconciled;
 			free(g->recs[i]);
 		}
 		fsched_counters_set_pos(&w->counters, name, size);
 		w->counters_dirty = true;
 		written += g->n;
-		pthread_mutex_lock(&w->mtx);
-		w->inflight -= g->n;
-		w->st.written += (int64_t)g->n;
-		pthread_mutex_unlock(&w->mtx);
 	}
-	for (size_t k = 0; k < MAX_GROUPS; k++) {
-		free(groups[k].buf);
-		free(groups[k].recs);
-		free(groups[k].hashes);
+
+	/* Left: the records not placed, then those of unwritten groups. */
+	for (size_t i = 0; i < n; i++)
+		if (recs[i])
+			recs[k++] = recs[i];
+	for (size_t j = 0; j < ngroups; j++) {
+		if (!groups[j].written)
+			for (size_t i = 0; i < groups[j].n; i++)
+				recs[k++] = groups[j].recs[i];
+		free(groups[j].buf);
+		free(groups[j].recs);
+		free(groups[j].hashes);
 	}
+	*left = k;
 	fsched_keyindex_free(seen);
+	pthread_mutex_lock(&w->mtx);
+	w->st.duplicates += (int64_t)dups;
+	w->st.written += (int64_t)written;
+	w->st.reconciled += (int64_t)reconciled;
+	pthread_mutex_unlock(&w->mtx);
+	if (rc == 0 && k && !written && !dups) {
+		/* Not even one record could be encoded: do not spin. */
+		batch_failed(w, "journal batch: out of memory");
+		return -1;
+	}
 	if (rc == 0 && written)
 		report_ok(w);
-	return rc < 0 ? -1 : (int)written;
+	return rc < 0 ? -1 : (int)(written + dups);
 }
 
 /* Take up to BATCH_MAX queued records and write them. */
-static int drain_once(fsched_writer_t *w)
+static int drain_queue(fsched_writer_t *w)
 {
 	fsched_jobrec_t **batch;
-	size_t n;
+	size_t n, left;
+	int rc;
 
 	pthread_mutex_lock(&w->mtx);
 	n = w->count < BATCH_MAX ? w->count : BATCH_MAX;
@@ -461,6 +575,7 @@ static int drain_once(fsched_writer_t *w)
 	}
 	if (!(batch = malloc(n * sizeof(*batch)))) {
 		pthread_mutex_unlock(&w->mtx);
+		batch_failed(w, "journal batch: out of memory");
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -470,9 +585,108 @@ static int drain_once(fsched_writer_t *w)
 	w->count -= n;
 	w->inflight += n;
 	pthread_mutex_unlock(&w->mtx);
-	n = (size_t)write_batch(w, batch, n);
+	rc = write_batch(w, batch, n, &left);
+	pthread_mutex_lock(&w->mtx);
+	requeue_locked(w, batch, left);
+	w->inflight -= n;
+	pthread_mutex_unlock(&w->mtx);
 	free(batch);
-	return (int)n;
+	return rc;
+}
+
+static void backlog_publish(fsched_writer_t *w)
+{
+	if (!w->backlog_n) {
+		free(w->backlog);
+		w->backlog = NULL;
+		w->backlog_head = w->backlog_cap = 0;
+	}
+	pthread_mutex_lock(&w->mtx);
+	w->st.backlog = w->backlog_n;
+	pthread_mutex_unlock(&w->mtx);
+}
+
+/* Write up to BATCH_MAX reconciled runs; the unwritten stay first. */
+static int drain_backlog(fsched_writer_t *w)
+{
+	fsched_jobrec_t **batch = w->backlog + w->backlog_head;
+	size_t n = w->backlog_n < BATCH_MAX ? w->backlog_n : BATCH_MAX, left;
+	int rc;
+
+	if (!n)
+		return 0;
+	rc = write_batch(w, batch, n, &left);
+	/* batch[0 .. left) go right before the rest, at batch[n - left]. */
+	memmove(batch + (n - left), batch, left * sizeof(*batch));
+	w->backlog_head += n - left;
+	w->backlog_n -= n - left;
+	backlog_publish(w);
+	return rc;
+}
+
+/*
+ * One round: a batch of the queue, then one of the reconciliation
+ * backlog, so that neither waits for the other.  Returns the records done
+ * (written or duplicates) or -1 if a write failed.
+ */
+static int drain_once(fsched_writer_t *w)
+{
+	int a, b = 0;
+
+	if ((a = drain_queue(w)) < 0)
+		return -1;
+	if (w->backlog_n && may_retry(w) && (b = drain_backlog(w)) < 0)
+		return -1;
+	return a + b;
+}
+
+/*
+ * The queue is bounded because slurmctld fills it under its job write
+ * lock, where the only thing to do when it is full is to count a drop.
+ * That is done in fsched_writer_enqueue(); this reports them, from the
+ * writer thread: one line when dropping starts, one when it stops (the
+ * queue has room again and nothing was dropped for DROP_QUIET_MS) or the
+ * writer stops, one every DROP_REPEAT_MS while it goes on, each with the
+ * drops since the previous line and the total, so that the lines add up
+ * to every record dropped.  A new start within DROP_RESTART_MS of the
+ * last line waits (and then reports everything since).
+ */
+static void report_drops(fsched_writer_t *w, bool final)
+{
+	int64_t now = fsched_now_ms(), total, fresh;
+	bool room;
+
+	pthread_mutex_lock(&w->mtx);
+	total = w->st.dropped;
+	room = w->count + w->inflight < w->max_queue;
+	pthread_mutex_unlock(&w->mtx);
+	if (total != w->drop_seen) {
+		w->drop_seen = total;
+		w->drop_seen_ms = now;
+	}
+	fresh = total - w->drop_logged;
+	if (!w->dropping) {
+		if (!fresh || (!final && w->drop_line_ms &&
+			       now - w->drop_line_ms < DROP_RESTART_MS))
+			return;
+		fsched_error("journal queue full (JournalMaxQueue=%zu): %lld job completion records DROPPED, %lld in total since this slurmctld started; is the journal storage failing or too slow?",
+			     w->max_queue, (long long)fresh, (long long)total);
+		w->dropping = !final;
+	} else if (final || (room && now - w->drop_seen_ms >= DROP_QUIET_MS)) {
+		fsched_error("journal queue full (JournalMaxQueue=%zu): %s: %lld more job completion records DROPPED, %lld in total since this slurmctld started",
+			     w->max_queue,
+			     final ? "the writer stops" :
+				     "no more drops, the queue has room again",
+			     (long long)fresh, (long long)total);
+		w->dropping = false;
+	} else if (fresh && now - w->drop_line_ms >= DROP_REPEAT_MS) {
+		fsched_error("journal queue full (JournalMaxQueue=%zu): still dropping: %lld more job completion records DROPPED, %lld in total since this slurmctld started",
+			     w->max_queue, (long long)fresh, (long long)total);
+	} else {
+		return;
+	}
+	w->drop_logged = total;
+	w->drop_line_ms = now;
 }
 
 struct sync_scan {
@@ -498,37 +712,84 @@ static int sync_record(void *arg, struct json_object *o,
 	return 0;
 }
 
-/* Reconcile: write finished jobs of the job list missing from the journal. */
-static void reconcile(fsched_writer_t *w)
+/*
+ * Reconcile: finished jobs of the job list missing from the journal go to
+ * the writer's own backlog, written in batches like the queue (and kept
+ * there while writes fail), never to the bounded queue.  That queue is
+ * bounded because slurmctld fills it under its job write lock, where a
+ * full queue can only drop; reconciled runs would take its room (and be
+ * dropped beyond it).  The backlog costs no more memory than the copies
+ * finished_jobs() already made, and is bounded by the job list itself
+ * (MaxJobCount).  Reconciling in rounds as the queue drains instead would
+ * take the job read lock and copy the whole job list once per round.
+ * Returns 0, or -1 (out of memory: the sync is retried).
+ */
+static int reconcile(fsched_writer_t *w)
 {
 	fsched_jobrec_t **recs = NULL;
-	size_t n = 0, queued = 0;
+	fsched_keyindex_t *have;
+	size_t n = 0, added = 0;
 
 	if (!w->ops.finished_jobs || w->ops.finished_jobs(w->arg, &recs, &n) < 0)
-		return;
+		return 0;
+	/* Room for all first: from here on nothing can be lost. */
+	if (w->backlog_head) {
+		memmove(w->backlog, w->backlog + w->backlog_head,
+			w->backlog_n * sizeof(*w->backlog));
+		w->backlog_head = 0;
+	}
+	have = fsched_keyindex_new();
+	if (n && w->backlog_n + n > w->backlog_cap) {
+		fsched_jobrec_t **nb = realloc(w->backlog, (w->backlog_n + n) *
+							   sizeof(*nb));
+
+		if (nb) {
+			w->backlog = nb;
+			w->backlog_cap = w->backlog_n + n;
+		}
+	}
+	if (!have || w->backlog_n + n > w->backlog_cap) {
+		for (size_t i = 0; i < n; i++)
+			free(recs[i]);
+		free(recs);
+		fsched_keyindex_free(have);
+		report_error(w, "reconciliation: out of memory");
+		return -1;
+	}
+	/* Runs still in the backlog from an earlier activation. */
+	for (size_t i = 0; i < w->backlog_n; i++)
+		fsched_keyindex_add(have,
+				    fsched_key_hash(w->backlog[i]->run_key), 0);
 	for (size_t i = 0; i < n; i++) {
 		fsched_jobrec_t *r = recs[i];
+		uint64_t h;
 
 		fsched_jobrec_key(r, r->run_key, sizeof(r->run_key));
-		if (fsched_keyindex_has(w->index, fsched_key_hash(r->run_key))) {
+		h = fsched_key_hash(r->run_key);
+		if (fsched_keyindex_has(w->index, h) ||
+		    fsched_keyindex_has(have, h)) {
 			free(r);
 			continue;
 		}
+		fsched_keyindex_add(have, h, 0);
 		r->reconciled = true;
-		if (fsched_writer_enqueue(w, r) == 0)
-			queued++;
+		w->backlog[w->backlog_n++] = r;
+		added++;
 	}
 	free(recs);
-	if (queued) {
+	fsched_keyindex_free(have);
+	backlog_publish(w);
+	if (added) {
 		struct json_object *d = json_object_new_object();
 
 		fsched_info("reconciliation: %zu finished job runs missing from the journal will be written",
-			    queued);
+			    added);
 		json_object_object_add(d, "runs",
-				       json_object_new_int64((int64_t)queued));
+				       json_object_new_int64((int64_t)added));
 		event(w, "journal-reconciled", d);
 		json_object_put(d);
 	}
+	return 0;
 }
 
 /*
@@ -578,12 +839,24 @@ static int sync_state(fsched_writer_t *w)
 	fsched_counters_free(&w->counters);
 	w->counters = fresh;
 	memset(&fresh, 0, sizeof(fresh));
-	/* The file's totals stand; count our events from now on. */
+	/*
+	 * The file's totals stand.  They hold our events up to our last
+	 * write of it (another controller's sync read them too), not those
+	 * since: they are added at the next write.
+	 */
 	pthread_mutex_lock(&w->mtx);
-	w->folded = w->st;
+	w->folded = w->saved;
 	pthread_mutex_unlock(&w->mtx);
+	/*
+	 * What is in the files now is the journal: bytes a failed batch of
+	 * ours left (its cut-back failed) are indexed like any others and
+	 * may have been built on by another controller since; our queued
+	 * copies of those runs are skipped as duplicates.
+	 */
+	cuts_clear(w);
 	for (size_t i = 0; i < count; i++) {
 		struct sync_scan s = { .w = w, .index = ix };
+		bool repair_failed = false;
 		char path[4096];
 		off_t end;
 
@@ -611,6 +884,7 @@ static int sync_state(fsched_writer_t *w)
 				json_object_put(d);
 			} else if (cut < 0) {
 				report_error(w, err.msg);
+				repair_failed = true;
 			}
 			free(torn);
 		}
@@ -625,6 +899,15 @@ static int sync_state(fsched_writer_t *w)
 		}
 		if (s.count_it)
 			fsched_counters_set_pos(&w->counters, names[i], end);
+		/* The torn line must go before the next append to it. */
+		if (repair_failed) {
+			struct cut_back *c = cut_slot(w, s.day);
+
+			if (!c)
+				goto out;
+			c->day = s.day;
+			c->size = end;
+		}
 	}
 	if (win > w->counters.counted_before_day)
 		fsched_counters_forget_before(&w->counters, win);
@@ -635,7 +918,8 @@ static int sync_state(fsched_writer_t *w)
 	w->counters_dirty = true;
 	write_counters(w, true);
 	refresh_epoch(w, true);
-	reconcile(w);
+	if (reconcile(w) < 0)
+		goto out;
 	pthread_mutex_lock(&w->mtx);
 	w->st.syncs++;
 	pthread_mutex_unlock(&w->mtx);
@@ -668,6 +952,8 @@ static void *writer_main(void *arg)
 	fsched_writer_t *w = arg;
 
 	for (;;) {
+		/* Nothing to write unless active and synced: poll is_active. */
+		bool can_write = w->was_active && w->synced;
 		struct timespec deadline;
 		bool stopping, active;
 
@@ -675,7 +961,9 @@ static void *writer_main(void *arg)
 		clock_gettime(CLOCK_REALTIME, &deadline);
 		add_ms(&deadline, w->backoff_ms && w->backoff_ms < w->flush_ms ?
 				  w->backoff_ms : w->flush_ms);
-		while (!w->stop && !w->wake && (w->count == 0 || !may_retry(w)))
+		while (!w->stop && !w->wake &&
+		       (!can_write || (w->count == 0 && !w->backlog_n) ||
+			!may_retry(w)))
 			if (pthread_cond_timedwait(&w->cond, &w->mtx,
 						   &deadline) == ETIMEDOUT)
 				break;
@@ -715,7 +1003,9 @@ static void *writer_main(void *arg)
 		w->st.synced = w->synced;
 		pthread_cond_broadcast(&w->idle);
 		pthread_mutex_unlock(&w->mtx);
-		if (w->synced)
+		report_drops(w, stopping);
+		/* counters.json belongs to the active controller. */
+		if (active && w->synced)
 			write_counters(w, stopping);
 		if (stopping)
 			break;
@@ -758,6 +1048,9 @@ fsched_writer_t *fsched_writer_new(const fsched_writer_cfg_t *cfg,
 	w->arg = arg;
 	for (int i = 0; i < NAME_CACHE; i++)
 		w->users[i].id = w->groups[i].id = -1;
+	cuts_clear(w);
+	fsched_loglimit_init(&w->err_log, ERR_REPEAT_MS);
+	fsched_loglimit_init(&w->counters_log, ERR_REPEAT_MS);
 	pthread_mutex_init(&w->mtx, NULL);
 	pthread_cond_init(&w->cond, NULL);
 	pthread_cond_init(&w->idle, NULL);
@@ -776,21 +1069,10 @@ int fsched_writer_start(fsched_writer_t *w, fsched_err_t *err)
 
 int fsched_writer_enqueue(fsched_writer_t *w, fsched_jobrec_t *rec)
 {
-	time_t now;
-
 	pthread_mutex_lock(&w->mtx);
 	if (w->count + w->inflight >= w->max_queue) {
+		/* Counted only: the writer thread logs it (report_drops()). */
 		w->st.dropped++;
-		w->drops_unlogged++;
-		now = time(NULL);
-		if (now - w->last_drop_log >= 10) {
-			/* Loud, but at most every 10 s under the lock. */
-			fsched_error("journal queue full (JournalMaxQueue=%zu): %lld job completion records DROPPED, %lld in total; is the journal storage failing or too slow?",
-				     w->max_queue, (long long)w->drops_unlogged,
-				     (long long)w->st.dropped);
-			w->last_drop_log = now;
-			w->drops_unlogged = 0;
-		}
 		pthread_mutex_unlock(&w->mtx);
 		free(rec);
 		return -1;
@@ -829,12 +1111,12 @@ bool fsched_writer_flush(fsched_writer_t *w, long timeout_ms)
 	pthread_mutex_lock(&w->mtx);
 	w->wake = true;
 	pthread_cond_signal(&w->cond);
-	/* Empty, and synced if active (reconciliation queues records). */
-	while ((w->count + w->inflight > 0 ||
+	/* Empty, and synced if active (reconciliation fills the backlog). */
+	while ((w->count + w->inflight + w->st.backlog > 0 ||
 		(!w->st.synced && w->ops.is_active(w->arg))) &&
 	       pthread_cond_timedwait(&w->idle, &w->mtx, &deadline) == 0)
 		;
-	empty = (w->count + w->inflight == 0) &&
+	empty = (w->count + w->inflight + w->st.backlog == 0) &&
 		(w->st.synced || !w->ops.is_active(w->arg));
 	pthread_mutex_unlock(&w->mtx);
 	return empty;
@@ -859,6 +1141,9 @@ void fsched_writer_free(fsched_writer_t *w)
 			free(w->ring[(w->head + i) % w->max_queue]);
 		free(w->ring);
 	}
+	for (size_t i = 0; i < w->backlog_n; i++)
+		free(w->backlog[w->backlog_head + i]);
+	free(w->backlog);
 	fsched_keyindex_free(w->index);
 	fsched_jobrec_encoder_free(w->enc);
 	fsched_counters_free(&w->counters);

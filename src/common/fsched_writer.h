@@ -11,13 +11,22 @@
  *    cut torn last lines, bring counters.json up to the journal, then
  *    reconcile: finished jobs still in the job list (ops.finished_jobs,
  *    which the plugin gathers under the job read lock) whose run is not in
- *    the journal are written then;
+ *    the journal go to the writer's own backlog (not the bounded queue:
+ *    never dropped) and are written in batches alongside the queue;
  *  - then in batches (group commit): everything queued is appended to the
  *    day files with one write() and one fsync per file, records whose run
  *    key is already journalled are skipped;
  *  - a failed batch is cut back off the file and requeued at the head,
- *    retried with a growing delay (1 s to 30 s), logged once;
- *  - counters.json is rewritten at most once a second, and at stop.
+ *    retried with a growing delay (1 s to 30 s); if the cut-back fails
+ *    too, the file's last good end is remembered and nothing more is
+ *    appended to it until it could be cut back to that end;
+ *  - each distinct error is logged once, then at most once a minute with
+ *    the number of failed attempts; the recovery is logged once;
+ *  - drops (queue full) are counted by fsched_writer_enqueue() and logged
+ *    by the thread: when dropping starts, every minute while it goes on,
+ *    and when it stops, each line with the total;
+ *  - counters.json is rewritten at most once a second, and at stop, only
+ *    while active.
  */
 #ifndef FSCHED_WRITER_H
 #define FSCHED_WRITER_H
@@ -60,7 +69,8 @@ typedef struct fsched_writer_stats {
 	int64_t write_errors;
 	int64_t reconciled;
 	int64_t syncs;
-	size_t queue_depth;
+	size_t queue_depth;	/* queued and in flight */
+	size_t backlog;		/* reconciled runs not written yet */
 	bool synced;		/* index built since the last activation */
 } fsched_writer_stats_t;
 
@@ -76,8 +86,9 @@ int fsched_writer_start(fsched_writer_t *w, fsched_err_t *err);
 
 /*
  * Queue rec (from fsched_jobrec_dup(); ownership is taken in every
- * case).  Returns 0, or -1 if the queue is full: the record is dropped,
- * counted and reported (at most once every 10 s).  Safe from any thread.
+ * case).  Returns 0, or -1 if the queue is full: the record is dropped and
+ * counted (the writer thread logs drops).  No I/O, only the queue mutex:
+ * safe from any thread, under slurmctld's locks.
  */
 int fsched_writer_enqueue(fsched_writer_t *w, fsched_jobrec_t *rec);
 
@@ -88,8 +99,9 @@ void fsched_writer_wake(fsched_writer_t *w);
 void fsched_writer_get_stats(fsched_writer_t *w, fsched_writer_stats_t *s);
 
 /*
- * Wait until the queue is empty and written (and, while active, the sync
- * with the journal is done), up to timeout_ms.  Returns true if so.  For
+ * Wait until the queue and the reconciliation backlog are empty and
+ * written (and, while active, the sync with the journal is done), up to
+ * timeout_ms.  Returns true if so.  For
  * tests and benchmarks.
  */
 bool fsched_writer_flush(fsched_writer_t *w, long timeout_ms);

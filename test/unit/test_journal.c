@@ -2,7 +2,8 @@
  * test_journal.c - job run records (every field, arrays, het jobs,
  * requeue, resize, missing optional fields), run keys, the key index,
  * journal files (names, appends, torn-tail repair, scans with corrupt
- * lines), sacct -c filters and counters arithmetic.
+ * lines, appends whose cut-back fails), sacct -c filters and counters
+ * arithmetic.
  */
 #include "config.h"
 
@@ -15,6 +16,7 @@
 #include "fsched_query.h"
 #include "fsched_record.h"
 #include "fsched_test.h"
+#include "fsched_faults.h"
 
 static char *dir;
 
@@ -342,7 +344,7 @@ START_TEST(test_journal_append_repair_scan)
 	fsched_err_t err;
 	size_t corrupt = 0;
 	struct stat st;
-	off_t size, end;
+	off_t size = -1, end;
 	FILE *f;
 
 	ck_assert_int_ne(asprintf(&path, "%s/%s", dir, name), -1);
@@ -388,6 +390,85 @@ START_TEST(test_journal_append_repair_scan)
 					     NULL, &err), 0);
 	ck_assert_int_eq(a.n, 1);
 	ck_assert_int_eq(a.ids[0], 3);
+	free(l1);
+	free(l2);
+	free(l3);
+	free(path);
+}
+END_TEST
+
+static off_t file_size(const char *path)
+{
+	struct stat st;
+
+	ck_assert_int_eq(stat(path, &st), 0);
+	return st.st_size;
+}
+
+/*
+ * fsync() fails after write() worked, and the cut-back fails as well (the
+ * same failing storage): the batch stays in the file, good_end says where
+ * the file must end, and no later append goes after those bytes.
+ */
+START_TEST(test_journal_append_cut_back_fails)
+{
+	char *l1 = line_for(1, 1700000000), *l2 = line_for(2, 1700000001);
+	char *l3 = line_for(3, 1700000002), *path, want[4096], cause[256];
+	const char *name = "jobcomp-20231114.jsonl";
+	off_t len1 = (off_t)strlen(l1), len2 = (off_t)strlen(l2);
+	off_t len3 = (off_t)strlen(l3), good = -1;
+	fsched_err_t err;
+
+	fault_set(&fault_ftruncate_made, 0);
+	ck_assert_int_ne(asprintf(&path, "%s/%s", dir, name), -1);
+	ck_assert_int_eq(fsched_journal_append(dir, name, l1, len1, 0640,
+					       &good, &err), 0);
+	ck_assert_int_eq(good, len1);
+
+	fault_set(&fault_fsync, EIO);
+	fault_set(&fault_ftruncate, EIO);
+	ck_assert_int_eq(fsched_journal_append(dir, name, l2, len2, 0640,
+					       &good, &err), -1);
+	snprintf(cause, sizeof(cause),
+		 "cannot fsync %s: Input/output error; cutting it back to %lld bytes failed too: Input/output error",
+		 path, (long long)len1);
+	ck_assert_str_eq(err.msg, cause);
+	ck_assert_int_eq(good, len1);
+	ck_assert_int_eq(file_size(path), len1 + len2);	/* still there */
+
+	/* Retried while the cut still fails: nothing is appended. */
+	ck_assert_int_eq(fsched_journal_append(dir, name, l2, len2, 0640,
+					       &good, &err), -1);
+	ck_assert_msg(strstr(err.msg, "cannot cut") &&
+		      strstr(err.msg, "not appending"), "%s", err.msg);
+	ck_assert_int_eq(err.errnum, EIO);
+	ck_assert_int_eq(good, len1);
+	ck_assert_int_eq(file_size(path), len1 + len2);
+	ck_assert_int_eq(fault_get(&fault_ftruncate_made), 2);
+
+	/* Cured: cut back first, then the batch, once. */
+	fault_set(&fault_fsync, 0);
+	fault_set(&fault_ftruncate, 0);
+	ck_assert_int_eq(fsched_journal_append(dir, name, l2, len2, 0640,
+					       &good, &err), 0);
+	ck_assert_int_eq(good, len1 + len2);
+	snprintf(want, sizeof(want), "%s%s", l1, l2);
+	ck_assert_str_eq(test_read(path), want);
+
+	/* A failed write whose cut-back works leaves nothing to cut. */
+	fault_set(&fault_fsync, EIO);
+	ck_assert_int_eq(fsched_journal_append(dir, name, l3, len3, 0640,
+					       &good, &err), -1);
+	fault_set(&fault_fsync, 0);
+	ck_assert_int_eq(good, -1);
+	ck_assert_int_eq(file_size(path), len1 + len2);
+
+	/* Shorter than its good end (cut by someone else): appended to. */
+	good = len1 + len2 + 1000;
+	ck_assert_int_eq(fsched_journal_append(dir, name, l3, len3, 0640,
+					       &good, &err), 0);
+	ck_assert_int_eq(good, len1 + len2 + len3);
+	ck_assert_int_eq(file_size(path), len1 + len2 + len3);
 	free(l1);
 	free(l2);
 	free(l3);
@@ -585,6 +666,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_journal_names, 0,
 			    sizeof(names) / sizeof(names[0]));
 	tcase_add_test(tc, test_journal_append_repair_scan);
+	tcase_add_test(tc, test_journal_append_cut_back_fails);
 	tcase_add_test(tc, test_journal_append_fails_cleanly);
 	tcase_add_test(tc, test_journal_list);
 	tcase_add_test(tc, test_query);

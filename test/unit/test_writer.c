@@ -3,21 +3,62 @@
  * "failover" (a second writer over the same journal, with a torn tail and
  * uncounted lines left by the first), reconciliation, writing only while
  * active, a real write failure (the journal directory is a file) with
- * records kept and written once it is fixed, and a full queue.
+ * records kept and written once it is fixed, a failed write whose
+ * cut-back fails too (no record twice), reconciliation beyond the queue's
+ * room, a full queue (every drop counted and logged) and the rate limit
+ * of repeated errors.
  */
 #include "config.h"
 
+#include <pthread.h>
+#include <regex.h>
 #include <time.h>
 
 #include "fsched_counters.h"
 #include "fsched_journal.h"
+#include "fsched_log.h"
 #include "fsched_writer.h"
 #include "fsched_test.h"
+#include "fsched_faults.h"
 
 static char *dir;	/* state dir */
 static char *jdir;	/* journal dir */
 static bool active;
 static int64_t recon_from, recon_to;	/* finished_jobs() range */
+/*
+ * Run times: fixed for the whole test, so that the same job id always
+ * makes the same run key, and all in one UTC day (00:01 of the day the
+ * test started), inside the writer's index window (today and the two
+ * days before) even if the test runs across midnight.
+ */
+static int64_t base;
+
+/* What the writer logged (any thread). */
+static pthread_mutex_t log_mtx = PTHREAD_MUTEX_INITIALIZER;
+static char logbuf[1 << 16];
+static size_t loglen;
+
+static void capture_log(enum fsched_log_level level, const char *msg)
+{
+	pthread_mutex_lock(&log_mtx);
+	loglen += (size_t)snprintf(logbuf + loglen, sizeof(logbuf) - loglen,
+				   "%s\n", msg);
+	if (loglen >= sizeof(logbuf))
+		loglen = sizeof(logbuf) - 1;
+	pthread_mutex_unlock(&log_mtx);
+}
+
+/* Logged lines that contain needle. */
+static int log_count(const char *needle)
+{
+	int n = 0;
+
+	pthread_mutex_lock(&log_mtx);
+	for (char *p = logbuf; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	pthread_mutex_unlock(&log_mtx);
+	return n;
+}
 
 static void setup(void)
 {
@@ -25,6 +66,14 @@ static void setup(void)
 	ck_assert_int_ne(asprintf(&jdir, "%s/jobcomp", dir), -1);
 	active = true;
 	recon_from = recon_to = 0;
+	base = time(NULL) / 86400 * 86400 + 60;
+	loglen = 0;
+	logbuf[0] = '\0';
+	fsched_log_set_sink(capture_log);
+	fault_set(&fault_fsync, 0);
+	fault_set(&fault_ftruncate, 0);
+	fault_set(&fault_fsync_made, 0);
+	fault_set(&fault_ftruncate_made, 0);
 }
 
 static void teardown(void)
@@ -43,8 +92,8 @@ static fsched_jobrec_t *rec(int64_t id)
 	t.partition = "debug";
 	t.name = "job";
 	t.job_id = id;
-	t.start_time = time(NULL) - 10;
-	t.end_time = time(NULL);
+	t.start_time = base + id;
+	t.end_time = base + id + 60;
 	return fsched_jobrec_dup(&t);
 }
 
@@ -190,7 +239,7 @@ START_TEST(test_failover_exactly_once)
 	ck_assert(fsched_writer_flush(w, 10000));
 	fsched_writer_free(w);
 	/* ... appends 51..52 and dies mid-line, before counters.json. */
-	fsched_journal_name(fsched_day_of(time(NULL)), name, sizeof(name));
+	fsched_journal_name(fsched_day_of(base), name, sizeof(name));
 	ck_assert_int_ne(asprintf(&path, "%s/%s", jdir, name), -1);
 	f = fopen(path, "a");
 	for (int id = 51; id <= 52; id++) {
@@ -324,6 +373,217 @@ START_TEST(test_queue_full)
 }
 END_TEST
 
+/*
+ * fsync() of the journal fails after write() worked, and the cut-back
+ * fails too: the failed batch stays in the file.  The writer must not
+ * append anything to that file (the retry would write those records a
+ * second time) until it could cut the file back to its last good end.
+ */
+START_TEST(test_cut_back_fails)
+{
+	fsched_writer_t *w = writer(100000);
+	fsched_writer_stats_t st;
+	int counts[21], total;
+
+	fsched_writer_enqueue(w, rec(1));
+	ck_assert(fsched_writer_flush(w, 10000));
+	fault_set(&fault_fsync, EIO);
+	fault_set(&fault_ftruncate, EIO);
+	for (int id = 2; id <= 20; id++)
+		ck_assert_int_eq(fsched_writer_enqueue(w, rec(id)), 0);
+	/* Attempts at about 0, 1 and 3 s. */
+	ck_assert(!fsched_writer_flush(w, 3500));
+	fsched_writer_get_stats(w, &st);
+	ck_assert_int_ge(st.write_errors, 3);
+	ck_assert_int_eq(st.queue_depth, 19);
+	ck_assert_int_eq(st.written, 1);
+	/* The first failed batch is in the file, and only it. */
+	total = journal_lines(counts, 20, NULL);
+	ck_assert_int_gt(total, 1);
+	for (int id = 1; id <= 20; id++)
+		ck_assert_int_le(counts[id], 1);
+	ck_assert_int_ge(fault_get(&fault_ftruncate_made), 3);
+	fault_set(&fault_fsync, 0);
+	fault_set(&fault_ftruncate, 0);
+	ck_assert(fsched_writer_flush(w, 20000));
+	fsched_writer_get_stats(w, &st);
+	ck_assert_int_eq(st.written, 20);
+	ck_assert_int_eq(st.dropped, 0);
+	fsched_writer_free(w);
+	total = journal_lines(counts, 20, NULL);
+	ck_assert_int_eq(total, 20);
+	for (int id = 1; id <= 20; id++)
+		ck_assert_msg(counts[id] == 1, "run %d journalled %d times", id,
+			      counts[id]);
+	ck_assert_int_eq(counters_records(), 20);
+	/* Two distinct errors (fsync, then the cut), each logged once. */
+	ck_assert_int_eq(log_count("journal write failed"), 2);
+	ck_assert_int_eq(log_count("cannot fsync"), 1);
+	ck_assert_int_eq(log_count("cannot cut"), 1);
+	ck_assert_int_eq(log_count("journal write still failing"), 0);
+	ck_assert_int_eq(log_count("journal writes work again after"), 1);
+	ck_assert_int_eq(events_named("journal-write-error"), 1);
+	ck_assert_int_eq(events_named("journal-write-recovered"), 1);
+}
+END_TEST
+
+/* Reconciled runs are never dropped for lack of queue room. */
+START_TEST(test_reconcile_beyond_queue_room)
+{
+	fsched_writer_t *w;
+	fsched_writer_stats_t st;
+	int counts[111], reconciled;
+
+	/* The journal fails at first: the runs wait, none is lost. */
+	fault_set(&fault_fsync, EIO);
+	recon_from = 1;
+	recon_to = 100;
+	w = writer(16);
+	ck_assert(!fsched_writer_flush(w, 1500));
+	for (int id = 101; id <= 110; id++)
+		ck_assert_int_eq(fsched_writer_enqueue(w, rec(id)), 0);
+	fsched_writer_get_stats(w, &st);
+	ck_assert_int_eq(st.backlog + st.queue_depth, 110);
+	ck_assert_int_eq(st.dropped, 0);
+	ck_assert_int_eq(journal_lines(counts, 110, NULL), 0);
+	fault_set(&fault_fsync, 0);
+	ck_assert(fsched_writer_flush(w, 20000));
+	fsched_writer_get_stats(w, &st);
+	ck_assert_int_eq(st.written, 110);
+	ck_assert_int_eq(st.reconciled, 100);
+	ck_assert_int_eq(st.dropped, 0);
+	ck_assert_int_eq(st.backlog, 0);
+	fsched_writer_free(w);
+	ck_assert_int_eq(journal_lines(counts, 110, &reconciled), 110);
+	for (int id = 1; id <= 110; id++)
+		ck_assert_int_eq(counts[id], 1);
+	ck_assert_int_eq(reconciled, 100);
+	ck_assert_int_eq(counters_records(), 110);
+	ck_assert_int_eq(events_named("journal-reconciled"), 1);
+	ck_assert_int_eq(log_count("reconciliation: 100 finished job runs missing"),
+			 1);
+	ck_assert_int_eq(log_count("DROPPED"), 0);
+}
+END_TEST
+
+/*
+ * Drop lines: "N ... DROPPED, T in total"; the Ns add up to every drop and
+ * the last T is the total.
+ */
+static void drop_lines(int *lines, int64_t *sum, int64_t *last_total)
+{
+	regex_t re;
+	regmatch_t m[5];
+	char *copy, *line, *save;
+
+	ck_assert_int_eq(regcomp(&re, "journal queue full \\(JournalMaxQueue=16\\): (.*[^0-9])?([0-9]+) (more )?job completion records DROPPED, ([0-9]+) in total",
+				 REG_EXTENDED), 0);
+	*lines = 0;
+	*sum = *last_total = 0;
+	pthread_mutex_lock(&log_mtx);
+	copy = strdup(logbuf);
+	pthread_mutex_unlock(&log_mtx);
+	for (line = strtok_r(copy, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (regexec(&re, line, 5, m, 0))
+			continue;
+		(*lines)++;
+		*sum += atoll(line + m[2].rm_so);
+		*last_total = atoll(line + m[4].rm_so);
+	}
+	free(copy);
+	regfree(&re);
+}
+
+/* Every drop is counted, in the log and in counters.json. */
+START_TEST(test_drops_reported)
+{
+	fsched_writer_t *w;
+	fsched_writer_stats_t st;
+	fsched_counters_t c;
+	fsched_err_t err;
+	int dropped = 0, lines;
+	int64_t sum, total;
+
+	active = false;
+	w = writer(16);
+	for (int id = 1; id <= 40; id++) {
+		dropped += fsched_writer_enqueue(w, rec(id)) < 0;
+		if (id == 20)
+			usleep(200000);	/* the writer logs the start */
+	}
+	ck_assert_int_eq(dropped, 24);
+	active = true;
+	fsched_writer_wake(w);
+	ck_assert(fsched_writer_flush(w, 10000));
+	/* The queue has room again: the summary, with the total. */
+	for (int i = 0; i < 50 && !log_count("no more drops"); i++)
+		usleep(100000);
+	ck_assert_int_eq(log_count("no more drops"), 1);
+	fsched_writer_get_stats(w, &st);
+	ck_assert_int_eq(st.dropped, 24);
+	ck_assert_int_eq(st.written, 16);
+	fsched_writer_free(w);
+	drop_lines(&lines, &sum, &total);
+	ck_assert_int_eq(lines, 2);	/* dropping starts, stops */
+	ck_assert_int_eq(sum, 24);
+	ck_assert_int_eq(total, 24);
+	ck_assert_int_eq(fsched_counters_init(&c), 0);
+	ck_assert_int_eq(fsched_counters_read(dir, &c, &err), 0);
+	ck_assert_int_eq(c.records, 16);
+	ck_assert_int_eq(c.dropped, 24);
+	fsched_counters_free(&c);
+}
+END_TEST
+
+/* Each distinct error once, then at most once an interval, with counts. */
+START_TEST(test_loglimit)
+{
+	fsched_loglimit_t l;
+	int64_t n;
+	char m[16];
+
+	fsched_loglimit_init(&l, 60000);
+	ck_assert(!fsched_loglimit_active(&l));
+	ck_assert_int_eq(fsched_loglimit_check(&l, "A", 0, &n),
+			 FSCHED_LOGLIMIT_FIRST);
+	ck_assert_int_eq(fsched_loglimit_check(&l, "B", 10, &n),
+			 FSCHED_LOGLIMIT_FIRST);
+	/* Two errors alternate: neither is logged again within a minute. */
+	for (int i = 1; i <= 100; i++)
+		ck_assert_int_eq(fsched_loglimit_check(&l, (i % 2) ? "A" : "B",
+						       10 + i * 100, &n),
+				 FSCHED_LOGLIMIT_SUPPRESS);
+	ck_assert_int_eq(fsched_loglimit_check(&l, "A", 60000, &n),
+			 FSCHED_LOGLIMIT_REPEAT);
+	ck_assert_int_eq(n, 50);
+	ck_assert_int_eq(fsched_loglimit_check(&l, "A", 60001, &n),
+			 FSCHED_LOGLIMIT_SUPPRESS);
+	ck_assert_int_eq(fsched_loglimit_check(&l, "B", 60009, &n),
+			 FSCHED_LOGLIMIT_SUPPRESS);
+	ck_assert_int_eq(fsched_loglimit_check(&l, "B", 60010, &n),
+			 FSCHED_LOGLIMIT_REPEAT);
+	ck_assert_int_eq(n, 51);
+	ck_assert(fsched_loglimit_active(&l));
+	/* Over (recovered): the same error is new again. */
+	fsched_loglimit_reset(&l);
+	ck_assert(!fsched_loglimit_active(&l));
+	ck_assert_int_eq(fsched_loglimit_check(&l, "A", 60020, &n),
+			 FSCHED_LOGLIMIT_FIRST);
+	/* More distinct errors than slots: the least recently seen goes. */
+	fsched_loglimit_init(&l, 60000);
+	for (int i = 0; i <= FSCHED_LOGLIMIT_SLOTS; i++) {
+		snprintf(m, sizeof(m), "m%d", i);
+		ck_assert_int_eq(fsched_loglimit_check(&l, m, i, &n),
+				 FSCHED_LOGLIMIT_FIRST);
+	}
+	ck_assert_int_eq(fsched_loglimit_check(&l, "m1", 100, &n),
+			 FSCHED_LOGLIMIT_SUPPRESS);
+	ck_assert_int_eq(fsched_loglimit_check(&l, "m0", 101, &n),
+			 FSCHED_LOGLIMIT_FIRST);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("writer");
@@ -336,6 +596,10 @@ int main(void)
 	tcase_add_test(tc, test_writes_only_while_active);
 	tcase_add_test(tc, test_write_failure_keeps_records);
 	tcase_add_test(tc, test_queue_full);
+	tcase_add_test(tc, test_cut_back_fails);
+	tcase_add_test(tc, test_reconcile_beyond_queue_room);
+	tcase_add_test(tc, test_drops_reported);
+	tcase_add_test(tc, test_loglimit);
 	suite_add_tcase(s, tc);
 	return test_run(s);
 }
