@@ -669,18 +669,18 @@ static void report_drops(fsched_writer_t *w, bool final)
 		if (!fresh || (!final && w->drop_line_ms &&
 			       now - w->drop_line_ms < DROP_RESTART_MS))
 			return;
-		fsched_error("journal queue full (JournalMaxQueue=%zu): %lld job completion records DROPPED, %lld in total since this slurmctld started; is the journal storage failing or too slow?",
+		fsched_error("journal queue full (JournalMaxQueue=%zu): %lld job completion record(s) DROPPED, %lld in total since this slurmctld started; is the journal storage failing or too slow?",
 			     w->max_queue, (long long)fresh, (long long)total);
 		w->dropping = !final;
 	} else if (final || (room && now - w->drop_seen_ms >= DROP_QUIET_MS)) {
-		fsched_error("journal queue full (JournalMaxQueue=%zu): %s: %lld more job completion records DROPPED, %lld in total since this slurmctld started",
+		fsched_error("journal queue full (JournalMaxQueue=%zu): %s: %lld more job completion record(s) DROPPED, %lld in total since this slurmctld started",
 			     w->max_queue,
 			     final ? "the writer stops" :
 				     "no more drops, the queue has room again",
 			     (long long)fresh, (long long)total);
 		w->dropping = false;
 	} else if (fresh && now - w->drop_line_ms >= DROP_REPEAT_MS) {
-		fsched_error("journal queue full (JournalMaxQueue=%zu): still dropping: %lld more job completion records DROPPED, %lld in total since this slurmctld started",
+		fsched_error("journal queue full (JournalMaxQueue=%zu): still dropping: %lld more job completion record(s) DROPPED, %lld in total since this slurmctld started",
 			     w->max_queue, (long long)fresh, (long long)total);
 	} else {
 		return;

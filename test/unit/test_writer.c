@@ -476,7 +476,7 @@ static void drop_lines(int *lines, int64_t *sum, int64_t *last_total)
 	regmatch_t m[5];
 	char *copy, *line, *save;
 
-	ck_assert_int_eq(regcomp(&re, "journal queue full \\(JournalMaxQueue=16\\): (.*[^0-9])?([0-9]+) (more )?job completion records DROPPED, ([0-9]+) in total",
+	ck_assert_int_eq(regcomp(&re, "journal queue full \\(JournalMaxQueue=16\\): (.*[^0-9])?([0-9]+) (more )?job completion record\\(s\\) DROPPED, ([0-9]+) in total",
 				 REG_EXTENDED), 0);
 	*lines = 0;
 	*sum = *last_total = 0;
