@@ -16,7 +16,7 @@
  * directory on the disk to be measured: fsync on tmpfs costs nothing); the
  * clock starts once its start-up sync is done.  The records are the
  * synthetic runs of bench_synth.h (ended over the last hour, so one or two
- * day files), copied with fsched_jobrec_dup() as the plugin does.  At the
+ * day files), copied with fsched_writer_dup() as the plugin does.  At the
  * end it checks that the writer wrote M records, dropped none, the
  * journal has M lines and counters.json counts M records.
  *
@@ -178,7 +178,7 @@ int main(int argc, char **argv)
 		tmpl.time_limit = r.time_limit;
 		tmpl.node_count = r.node_cnt;
 		tmpl.cpus = r.cpus;
-		if (!(copy = fsched_jobrec_dup(&tmpl)))
+		if (!(copy = fsched_writer_dup(w, &tmpl)))
 			die("out of memory");
 		if (fsched_writer_enqueue(w, copy) < 0)
 			die("record %ld dropped: queue full", i);

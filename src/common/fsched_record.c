@@ -26,18 +26,23 @@ void fsched_jobrec_init(fsched_jobrec_t *rec)
 	X(name) X(state) X(nodes) X(tres_req) X(tres_alloc)		\
 	X(reservation) X(work_dir) X(controller)
 
-fsched_jobrec_t *fsched_jobrec_dup(const fsched_jobrec_t *rec)
+size_t fsched_jobrec_dup_size(const fsched_jobrec_t *rec)
 {
 	size_t total = sizeof(*rec);
-	fsched_jobrec_t *copy;
-	char *p;
 
 #define LEN(f) if (rec->f) total += strlen(rec->f) + 1;
 	STR_FIELDS(LEN)
 #undef LEN
-	if (!(copy = malloc(total)))
-		return NULL;
+	return total;
+}
+
+fsched_jobrec_t *fsched_jobrec_copy_into(void *buf, const fsched_jobrec_t *rec)
+{
+	fsched_jobrec_t *copy = buf;
+	char *p;
+
 	memcpy(copy, rec, sizeof(*rec));
+	copy->pool_class = 0;
 	p = (char *)(copy + 1);
 #define CPY(f)								\
 	if (rec->f) {							\
@@ -49,6 +54,13 @@ fsched_jobrec_t *fsched_jobrec_dup(const fsched_jobrec_t *rec)
 	STR_FIELDS(CPY)
 #undef CPY
 	return copy;
+}
+
+fsched_jobrec_t *fsched_jobrec_dup(const fsched_jobrec_t *rec)
+{
+	void *buf = malloc(fsched_jobrec_dup_size(rec));
+
+	return buf ? fsched_jobrec_copy_into(buf, rec) : NULL;
 }
 
 void fsched_jobrec_key(const fsched_jobrec_t *rec, char *buf, size_t len)

@@ -61,6 +61,7 @@ typedef struct fsched_jobrec {
 	int64_t epoch;		/* of the controller that logged it */
 	int64_t logged_at;
 	bool reconciled;	/* written by the takeover reconciliation */
+	uint8_t pool_class;	/* 0: malloc()ed; else the writer's pool */
 
 	char run_key[FSCHED_RUN_KEY_MAX];
 } fsched_jobrec_t;
@@ -73,6 +74,11 @@ void fsched_jobrec_init(fsched_jobrec_t *rec);
  * with free().  NULL on ENOMEM.  Cheap: it runs under slurmctld's locks.
  */
 fsched_jobrec_t *fsched_jobrec_dup(const fsched_jobrec_t *rec);
+
+/* The size fsched_jobrec_dup() allocates for rec. */
+size_t fsched_jobrec_dup_size(const fsched_jobrec_t *rec);
+/* The copy of fsched_jobrec_dup() into buf (fsched_jobrec_dup_size()). */
+fsched_jobrec_t *fsched_jobrec_copy_into(void *buf, const fsched_jobrec_t *rec);
 
 /*
  * The run key: cluster, job id, start time (0 for a job that never ran),

@@ -60,6 +60,15 @@ struct cut_back {
 	off_t size;		/* -1: free slot */
 };
 
+/*
+ * Record pool: classes of 1, 2 and 4 KiB (a usual record takes 600-900
+ * bytes: the struct and its strings); bigger records are malloc()ed and
+ * free()d.  At most POOL_BYTES of free buffers are kept.
+ */
+#define POOL_CLASSES 3
+#define POOL_MIN_SHIFT 10
+#define POOL_BYTES (16L << 20)
+
 struct fsched_writer {
 	/* configuration, read-only after new() */
 	char *journal_dir;
@@ -85,6 +94,15 @@ struct fsched_writer {
 	size_t head, count, inflight;
 	bool stop, wake;
 	fsched_writer_stats_t st;	/* st.backlog mirrors backlog_n */
+
+	/*
+	 * The record pool (fsched_writer_dup()): free buffers of each size
+	 * class, LIFO, linked through their first bytes; pool_bytes in all,
+	 * at most POOL_BYTES.  Under pool_mtx.
+	 */
+	pthread_mutex_t pool_mtx;
+	void *pool[POOL_CLASSES];
+	size_t pool_bytes;
 
 	/* writer thread only */
 	fsched_jobrec_encoder_t *enc;
@@ -115,6 +133,69 @@ struct fsched_writer {
 	struct name_entry users[NAME_CACHE];
 	struct name_entry groups[NAME_CACHE];
 };
+
+static size_t pool_size(int cls)
+{
+	return (size_t)1 << (POOL_MIN_SHIFT + cls - 1);
+}
+
+fsched_jobrec_t *fsched_writer_dup(fsched_writer_t *w,
+				   const fsched_jobrec_t *rec)
+{
+	size_t size = fsched_jobrec_dup_size(rec);
+	fsched_jobrec_t *copy;
+	void *buf;
+	int cls;
+
+	for (cls = 1; cls <= POOL_CLASSES && pool_size(cls) < size; cls++)
+		;
+	if (cls > POOL_CLASSES)
+		return fsched_jobrec_dup(rec);
+	pthread_mutex_lock(&w->pool_mtx);
+	if ((buf = w->pool[cls - 1])) {
+		w->pool[cls - 1] = *(void **)buf;
+		w->pool_bytes -= pool_size(cls);
+	}
+	pthread_mutex_unlock(&w->pool_mtx);
+	if (!buf && !(buf = malloc(pool_size(cls))))
+		return NULL;
+	copy = fsched_jobrec_copy_into(buf, rec);
+	copy->pool_class = (uint8_t)cls;
+	return copy;
+}
+
+void fsched_writer_release(fsched_writer_t *w, fsched_jobrec_t *rec)
+{
+	int cls;
+
+	if (!rec)
+		return;
+	cls = rec->pool_class;
+	if (cls >= 1 && cls <= POOL_CLASSES) {
+		pthread_mutex_lock(&w->pool_mtx);
+		if (w->pool_bytes + pool_size(cls) <= POOL_BYTES) {
+			*(void **)rec = w->pool[cls - 1];
+			w->pool[cls - 1] = rec;
+			w->pool_bytes += pool_size(cls);
+			rec = NULL;
+		}
+		pthread_mutex_unlock(&w->pool_mtx);
+	}
+	free(rec);
+}
+
+static void pool_free(fsched_writer_t *w)
+{
+	for (int i = 0; i < POOL_CLASSES; i++) {
+		while (w->pool[i]) {
+			void *next = *(void **)w->pool[i];
+
+			free(w->pool[i]);
+			w->pool[i] = next;
+		}
+	}
+	w->pool_bytes = 0;
+}
 
 static void now_ts(struct timespec *ts)
 {
@@ -467,7 +548,7 @@ static int write_batch(fsched_writer_t *w, fsched_jobrec_t **recs, size_t n,
 		h = fsched_key_hash(r->run_key);
 		if (fsched_keyindex_has(w->index, h) ||
 		    fsched_keyindex_has(seen, h)) {
-			free(r);
+			fsched_writer_release(w, r);
 			recs[i] = NULL;
 			dups++;
 			continue;
@@ -524,7 +605,7 @@ static int write_batch(fsched_writer_t *w, fsched_jobrec_t **recs, size_t n,
 			fsched_keyindex_add(w->index, g->hashes[i], g->day);
 			fsched_counters_add(&w->counters, g->recs[i]);
 			reconciled += g->recs[i]->reconciled;
-			free(g->recs[i]);
+			fsched_writer_release(w, g->recs[i]);
 		}
 		fsched_counters_set_pos(&w->counters, name, size);
 		w->counters_dirty = true;
@@ -750,7 +831,7 @@ static int reconcile(fsched_writer_t *w)
 	}
 	if (!have || w->backlog_n + n > w->backlog_cap) {
 		for (size_t i = 0; i < n; i++)
-			free(recs[i]);
+			fsched_writer_release(w, recs[i]);
 		free(recs);
 		fsched_keyindex_free(have);
 		report_error(w, "reconciliation: out of memory");
@@ -768,7 +849,7 @@ static int reconcile(fsched_writer_t *w)
 		h = fsched_key_hash(r->run_key);
 		if (fsched_keyindex_has(w->index, h) ||
 		    fsched_keyindex_has(have, h)) {
-			free(r);
+			fsched_writer_release(w, r);
 			continue;
 		}
 		fsched_keyindex_add(have, h, 0);
@@ -1023,6 +1104,7 @@ fsched_writer_t *fsched_writer_new(const fsched_writer_cfg_t *cfg,
 		fsched_err_sys(err, ENOMEM, "journal writer");
 		return NULL;
 	}
+	pthread_mutex_init(&w->pool_mtx, NULL);
 	w->journal_dir = strdup(cfg->journal_dir);
 	w->state_dir = strdup(cfg->state_dir);
 	w->host = strdup(cfg->host);
@@ -1074,7 +1156,7 @@ int fsched_writer_enqueue(fsched_writer_t *w, fsched_jobrec_t *rec)
 		/* Counted only: the writer thread logs it (report_drops()). */
 		w->st.dropped++;
 		pthread_mutex_unlock(&w->mtx);
-		free(rec);
+		fsched_writer_release(w, rec);
 		return -1;
 	}
 	w->ring[(w->head + w->count) % w->max_queue] = rec;
@@ -1138,12 +1220,15 @@ void fsched_writer_free(fsched_writer_t *w)
 	}
 	if (w->ring) {
 		for (size_t i = 0; i < w->count; i++)
-			free(w->ring[(w->head + i) % w->max_queue]);
+			fsched_writer_release(w,
+				w->ring[(w->head + i) % w->max_queue]);
 		free(w->ring);
 	}
 	for (size_t i = 0; i < w->backlog_n; i++)
-		free(w->backlog[w->backlog_head + i]);
+		fsched_writer_release(w, w->backlog[w->backlog_head + i]);
 	free(w->backlog);
+	pool_free(w);
+	pthread_mutex_destroy(&w->pool_mtx);
 	fsched_keyindex_free(w->index);
 	fsched_jobrec_encoder_free(w->enc);
 	fsched_counters_free(&w->counters);

@@ -85,8 +85,25 @@ fsched_writer_t *fsched_writer_new(const fsched_writer_cfg_t *cfg,
 int fsched_writer_start(fsched_writer_t *w, fsched_err_t *err);
 
 /*
- * Queue rec (from fsched_jobrec_dup(); ownership is taken in every
- * case).  Returns 0, or -1 if the queue is full: the record is dropped and
+ * Copy rec (borrowed strings) like fsched_jobrec_dup(), into a buffer of
+ * the writer's record pool when one is free.  The writer thread gives the
+ * buffers of written records back to the pool (up to 16 MiB of them)
+ * instead of free()ing them: a steady or bursty flow of job completions
+ * then reuses memory that is already mapped, rather than making
+ * slurmctld's thread (under its locks) fault in pages of a heap that
+ * malloc trimmed as the queue emptied.  Pass the result to
+ * fsched_writer_enqueue(), or free it with fsched_writer_release().
+ * NULL on ENOMEM.
+ */
+fsched_jobrec_t *fsched_writer_dup(fsched_writer_t *w,
+				   const fsched_jobrec_t *rec);
+
+/* Free (or pool) a record of fsched_writer_dup() or fsched_jobrec_dup(). */
+void fsched_writer_release(fsched_writer_t *w, fsched_jobrec_t *rec);
+
+/*
+ * Queue rec (from fsched_writer_dup() or fsched_jobrec_dup(); ownership is
+ * taken in every case).  Returns 0, or -1 if the queue is full: the record is dropped and
  * counted (the writer thread logs drops).  No I/O, only the queue mutex:
  * safe from any thread, under slurmctld's locks.
  */

@@ -145,7 +145,7 @@ static int journal_lines(int *counts, int max_id, int *reconciled)
 	ck_assert_int_eq(fsched_journal_list(jdir, 0, UINT32_MAX, &names, &n,
 					     &err), 0);
 	for (size_t i = 0; i < n; i++) {
-		char line[8192];
+		static char line[65536];	/* longer than any test line */
 		FILE *f;
 
 		ck_assert_int_ne(asprintf(&path, "%s/%s", jdir, names[i]), -1);
@@ -223,6 +223,71 @@ START_TEST(test_group_commit_and_duplicates)
 	for (int id = 1; id <= 1000; id++)
 		ck_assert_int_eq(counts[id], 1);
 	ck_assert_int_eq(counters_records(), 1000);
+}
+END_TEST
+
+/*
+ * The record pool: records of every size class and beyond it are copied
+ * whole, journalled, and the buffers of written records are reused (LIFO
+ * per class); duplicates and drops give their buffers back too.
+ */
+START_TEST(test_record_pool)
+{
+	/* Strings making records of each class, and one too big for any. */
+	static const size_t sizes[] = { 10, 900, 1800, 3500, 20000 };
+	fsched_writer_t *w = writer(100000);
+	fsched_writer_stats_t st;
+	fsched_jobrec_t t, *a, *b;
+	int counts[51], total;
+	char *big = malloc(20001);
+
+	ck_assert_ptr_nonnull(big);
+	for (int id = 1; id <= 50; id++) {
+		size_t n = sizes[id % 5];
+
+		memset(big, 'a' + id % 26, n);
+		big[n] = '\0';
+		fsched_jobrec_init(&t);
+		t.cluster = "c";
+		t.state = "COMPLETED";
+		t.partition = "debug";
+		t.work_dir = big;
+		t.job_id = id;
+		t.start_time = base + id;
+		t.end_time = base + id + 60;
+		a = fsched_writer_dup(w, &t);
+		ck_assert_ptr_nonnull(a);
+		ck_assert_str_eq(a->work_dir, big);
+		ck_assert_str_eq(a->partition, "debug");
+		n = fsched_jobrec_dup_size(&t);
+		ck_assert_int_eq(a->pool_class, n <= 1024 ? 1 : n <= 2048 ? 2 :
+				 n <= 4096 ? 3 : 0);
+		ck_assert_int_eq(fsched_writer_enqueue(w, a), 0);
+	}
+	ck_assert(fsched_writer_flush(w, 10000));
+	fsched_writer_get_stats(w, &st);
+	ck_assert_int_eq(st.written, 50);
+	/* Given back: the next small copy is the last small buffer freed. */
+	fsched_jobrec_init(&t);
+	t.cluster = "c";
+	t.job_id = 1;
+	a = fsched_writer_dup(w, &t);
+	b = fsched_writer_dup(w, &t);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_int_eq(a->pool_class, 1);
+	fsched_writer_release(w, b);
+	fsched_writer_release(w, a);
+	ck_assert_ptr_eq(fsched_writer_dup(w, &t), a);
+	fsched_writer_release(w, a);
+	/* A malloc()ed record is freed by release(). */
+	fsched_writer_release(w, fsched_jobrec_dup(&t));
+	fsched_writer_free(w);
+	free(big);
+	total = journal_lines(counts, 50, NULL);
+	ck_assert_int_eq(total, 50);
+	for (int id = 1; id <= 50; id++)
+		ck_assert_int_eq(counts[id], 1);
 }
 END_TEST
 
@@ -592,6 +657,7 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_group_commit_and_duplicates);
+	tcase_add_test(tc, test_record_pool);
 	tcase_add_test(tc, test_failover_exactly_once);
 	tcase_add_test(tc, test_writes_only_while_active);
 	tcase_add_test(tc, test_write_failure_keeps_records);

@@ -392,7 +392,7 @@ extern int jobcomp_p_log_record(job_record_t *job_ptr)
 		return SLURM_ERROR;
 	}
 	capture(job_ptr, &tmpl, time(NULL));
-	if (!(copy = fsched_jobrec_dup(&tmpl))) {
+	if (!(copy = fsched_writer_dup(w, &tmpl))) {
 		error("%s: out of memory: %pJ not recorded", plugin_type,
 		      job_ptr);
 		return SLURM_ERROR;
