@@ -18,6 +18,10 @@
 # The mitigated run also checks what the re-exec must keep (pid, pid file,
 # log, listening port, one slurmscriptd, no zombie) and that a SIGTERM
 # during a takeover still stops the daemon.
+#
+# Two loops of 10 cycles (a takeover after SlurmctldTimeout=10, a job, a
+# failback) take about 10 minutes here:
+# fsched-timeout: 1500
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
