@@ -42,11 +42,11 @@ static void family(FILE *f, const char *name, const char *type,
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-static void single(FILE *f, const char *name, const char *type,
-		   const char *help, int64_t v)
+void fsched_prom_single(FILE *f, const char *name, const char *type,
+			const char *help, int64_t value)
 {
 	family(f, name, type, help);
-	fprintf(f, "%s %lld\n", name, (long long)v);
+	fprintf(f, "%s %lld\n", name, (long long)value);
 }
 
 static void by_partition(FILE *f, struct json_object *bp)
@@ -76,33 +76,33 @@ static void by_partition(FILE *f, struct json_object *bp)
 
 int fsched_counters_prom(FILE *f, const fsched_counters_t *c)
 {
-	single(f, "fsched_counters_readable", "gauge",
-	       "1 if counters.json (jobcomp/fsched's job counters) could be read, else 0.",
-	       c != NULL);
+	fsched_prom_single(f, "fsched_counters_readable", "gauge",
+			   "1 if counters.json (jobcomp/fsched's job counters) could be read, else 0.",
+			   c != NULL);
 	if (!c)
 		return ferror(f) ? -1 : 0;
 	if (c->by_partition)
 		by_partition(f, c->by_partition);
-	single(f, "fsched_jobs_journalled_total", "counter",
-	       "Job runs in jobcomp/fsched's journal, all partitions and states; never reset by a failover.",
-	       c->records);
-	single(f, "fsched_jobs_reconciled_total", "counter",
-	       "Job runs journalled by reconciliation after a takeover (included in fsched_jobs_journalled_total); never reset by a failover.",
-	       c->reconciled);
-	single(f, "fsched_journal_duplicates_skipped_total", "counter",
-	       "Records not journalled because their run already was; summed over the journal writers (what a writer counted in its last second before a crash is lost).",
-	       c->duplicates);
-	single(f, "fsched_journal_records_dropped_total", "counter",
-	       "Job completion records dropped because the journal queue was full (JournalMaxQueue); summed over the journal writers (what a writer counted in its last second before a crash is lost).",
-	       c->dropped);
-	single(f, "fsched_journal_write_errors_total", "counter",
-	       "Failed journal batch writes (retried); summed over the journal writers (what a writer counted in its last second before a crash is lost).",
-	       c->write_errors);
-	single(f, "fsched_journal_queue_depth", "gauge",
-	       "Records queued or being written by the journal writer when it last updated counters.json.",
-	       c->queue_depth);
-	single(f, "fsched_counters_updated_seconds", "gauge",
-	       "Unix time the journal writer last updated counters.json (only when something changed).",
-	       c->updated);
+	fsched_prom_single(f, "fsched_jobs_journalled_total", "counter",
+			   "Job runs in jobcomp/fsched's journal, all partitions and states; never reset by a failover.",
+			   c->records);
+	fsched_prom_single(f, "fsched_jobs_reconciled_total", "counter",
+			   "Job runs journalled by reconciliation after a takeover (included in fsched_jobs_journalled_total); never reset by a failover.",
+			   c->reconciled);
+	fsched_prom_single(f, "fsched_journal_duplicates_skipped_total", "counter",
+			   "Records not journalled because their run already was; summed over the journal writers (what a writer counted in its last second before a crash is lost).",
+			   c->duplicates);
+	fsched_prom_single(f, "fsched_journal_records_dropped_total", "counter",
+			   "Job completion records dropped because the journal queue was full (JournalMaxQueue); summed over the journal writers (what a writer counted in its last second before a crash is lost).",
+			   c->dropped);
+	fsched_prom_single(f, "fsched_journal_write_errors_total", "counter",
+			   "Failed journal batch writes (retried); summed over the journal writers (what a writer counted in its last second before a crash is lost).",
+			   c->write_errors);
+	fsched_prom_single(f, "fsched_journal_queue_depth", "gauge",
+			   "Records queued or being written by the journal writer when it last updated counters.json.",
+			   c->queue_depth);
+	fsched_prom_single(f, "fsched_counters_updated_seconds", "gauge",
+			   "Unix time the journal writer last updated counters.json (only when something changed).",
+			   c->updated);
 	return ferror(f) ? -1 : 0;
 }

@@ -8,6 +8,7 @@
 #ifndef FSCHED_METRICS_H
 #define FSCHED_METRICS_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "fsched_counters.h"
@@ -17,6 +18,13 @@
  * and newline escaped as \\, \" and \n, everything else as is.
  */
 void fsched_prom_label_value(FILE *f, const char *s);
+
+/*
+ * Write one metric family of a single unlabelled sample: its HELP and
+ * TYPE ("gauge" or "counter") lines, then "name value".
+ */
+void fsched_prom_single(FILE *f, const char *name, const char *type,
+			const char *help, int64_t value);
 
 /*
  * Write the job counter families of c to f: fsched_counters_readable 1,

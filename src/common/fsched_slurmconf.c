@@ -94,12 +94,21 @@ static int set_str_at(fsched_slurmconf_t *sc, enum fsched_slurmconf_key key,
 }
 
 /* "name" or "name(addr)" */
+/* The first of the controllers [0, n) other than i named as i, or -1. */
+static int ctld_dup(const fsched_slurmconf_t *sc, int i, int n)
+{
+	for (int j = 0; j < n; j++)
+		if (j != i && !strcmp(sc->ctld_host[j], sc->ctld_host[i]))
+			return j;
+	return -1;
+}
+
 static int add_ctld(fsched_slurmconf_t *sc, const fsched_kv_pair_t *pr,
 		    fsched_err_t *err)
 {
 	const char *v = pr->value, *open = strchr(v, '(');
 	char q[FSCHED_ERR_QUOTE_MAX];
-	int i = sc->ctld_cnt;
+	int i = sc->ctld_cnt, j;
 
 	if (i >= FSCHED_MAX_CTLD)
 		return fsched_err_set(err, E2BIG, "%s:%d: more than %d SlurmctldHost entries",
@@ -123,14 +132,12 @@ static int add_ctld(fsched_slurmconf_t *sc, const fsched_kv_pair_t *pr,
 	sc->ctld_file[i] = strdup(pr->file);
 	if (!sc->ctld_host[i] || !sc->ctld_addr[i] || !sc->ctld_file[i])
 		return fsched_err_sys(err, ENOMEM, "slurm.conf");
-	for (int j = 0; j < i; j++) {
-		if (!strcmp(sc->ctld_host[j], sc->ctld_host[i]))
-			return fsched_err_set(err, EINVAL, "%s:%d: duplicate SlurmctldHost %s (also line %d)",
-					      pr->file, pr->line,
-					      fsched_err_quote(sc->ctld_host[i],
-							       q, sizeof(q)),
-					      sc->ctld_line[j]);
-	}
+	if ((j = ctld_dup(sc, i, i)) >= 0)
+		return fsched_err_set(err, EINVAL, "%s:%d: duplicate SlurmctldHost %s (also line %d)",
+				      pr->file, pr->line,
+				      fsched_err_quote(sc->ctld_host[i], q,
+						       sizeof(q)),
+				      sc->ctld_line[j]);
 	sc->ctld_line[i] = pr->line;
 	sc->ctld_cnt++;
 	return 0;
@@ -265,6 +272,7 @@ static int fix_localhost(fsched_slurmconf_t *sc, fsched_err_t *err)
 
 	for (int i = 0; i < sc->ctld_cnt; i++) {
 		char short_name[256], long_name[256];
+		int j;
 
 		if (strcasecmp(sc->ctld_host[i], "localhost"))
 			continue;
@@ -276,15 +284,12 @@ static int fix_localhost(fsched_slurmconf_t *sc, fsched_err_t *err)
 		free(sc->ctld_host[i]);
 		if (!(sc->ctld_host[i] = strdup(short_name)))
 			return fsched_err_sys(err, ENOMEM, "slurm.conf");
-		for (int j = 0; j < sc->ctld_cnt; j++) {
-			if (j != i && !strcmp(sc->ctld_host[j], short_name))
-				return fsched_err_set(err, EINVAL, "%s:%d: duplicate SlurmctldHost %s (localhost is this host; also line %d)",
-						      sc->ctld_file[i],
-						      sc->ctld_line[i],
-						      fsched_err_quote(short_name,
-								       q, sizeof(q)),
-						      sc->ctld_line[j]);
-		}
+		if ((j = ctld_dup(sc, i, sc->ctld_cnt)) >= 0)
+			return fsched_err_set(err, EINVAL, "%s:%d: duplicate SlurmctldHost %s (localhost is this host; also line %d)",
+					      sc->ctld_file[i], sc->ctld_line[i],
+					      fsched_err_quote(short_name, q,
+							       sizeof(q)),
+					      sc->ctld_line[j]);
 	}
 	return 0;
 }

@@ -429,41 +429,35 @@ static char *metrics_text(struct json_object *o, hook_ctx_t *ctx,
 	json_object_object_get_ex(o, "active", &act);
 	hb_index = jint(hb, "index", -1);
 
-	fprintf(f, "# HELP fsched_status Verdict of fsched-hook status: 0 ok, 1 warning, 2 critical, 3 unknown.\n"
-		"# TYPE fsched_status gauge\n"
-		"fsched_status %lld\n", (long long)jint(o, "status", 3));
-	fprintf(f, "# HELP fsched_state_dir_reachable 1 if the fsched state directory could be read.\n"
-		"# TYPE fsched_state_dir_reachable gauge\n"
-		"fsched_state_dir_reachable %d\n",
-		access(jstr(o, "state_dir") ? jstr(o, "state_dir") : "/nonexistent",
-		       R_OK | X_OK) == 0);
+	fsched_prom_single(f, "fsched_status", "gauge",
+			   "Verdict of fsched-hook status: 0 ok, 1 warning, 2 critical, 3 unknown.",
+			   jint(o, "status", 3));
+	fsched_prom_single(f, "fsched_state_dir_reachable", "gauge",
+			   "1 if the fsched state directory could be read.",
+			   access(jstr(o, "state_dir") ? jstr(o, "state_dir") :
+				  "/nonexistent", R_OK | X_OK) == 0);
 	if (hb_index >= 0) {
-		fprintf(f, "# HELP fsched_heartbeat_age_seconds Age of Slurm's controller heartbeat file.\n"
-			"# TYPE fsched_heartbeat_age_seconds gauge\n"
-			"fsched_heartbeat_age_seconds %lld\n",
-			(long long)jint(hb, "age", 0));
-		fprintf(f, "# HELP fsched_active_controller_index SlurmctldHost index of the controller writing the heartbeat.\n"
-			"# TYPE fsched_active_controller_index gauge\n"
-			"fsched_active_controller_index %lld\n",
-			(long long)hb_index);
+		fsched_prom_single(f, "fsched_heartbeat_age_seconds", "gauge",
+				   "Age of Slurm's controller heartbeat file.",
+				   jint(hb, "age", 0));
+		fsched_prom_single(f, "fsched_active_controller_index", "gauge",
+				   "SlurmctldHost index of the controller writing the heartbeat.",
+				   hb_index);
 	}
 	if (jstr(act, "host")) {
-		fprintf(f, "# HELP fsched_epoch Changes of active controller recorded by fsched-primary-on, from 1.\n"
-			"# TYPE fsched_epoch gauge\n"
-			"fsched_epoch %lld\n", (long long)jint(act, "epoch", 0));
-		fprintf(f, "# HELP fsched_takeovers_total Takeovers recorded by fsched-primary-on (epoch - 1).\n"
-			"# TYPE fsched_takeovers_total counter\n"
-			"fsched_takeovers_total %lld\n",
-			(long long)jint(act, "takeovers", 0));
-		fprintf(f, "# HELP fsched_active_since_seconds Unix time the active controller took over.\n"
-			"# TYPE fsched_active_since_seconds gauge\n"
-			"fsched_active_since_seconds %lld\n",
-			(long long)jint(act, "since", 0));
+		fsched_prom_single(f, "fsched_epoch", "gauge",
+				   "Changes of active controller recorded by fsched-primary-on, from 1.",
+				   jint(act, "epoch", 0));
+		fsched_prom_single(f, "fsched_takeovers_total", "counter",
+				   "Takeovers recorded by fsched-primary-on (epoch - 1).",
+				   jint(act, "takeovers", 0));
+		fsched_prom_single(f, "fsched_active_since_seconds", "gauge",
+				   "Unix time the active controller took over.",
+				   jint(act, "since", 0));
 	}
 	active = jstr(hb, "host") && !strcmp(jstr(hb, "host"), host);
-	fprintf(f, "# HELP fsched_this_host_active 1 if this head node writes the heartbeat.\n"
-		"# TYPE fsched_this_host_active gauge\n"
-		"fsched_this_host_active %d\n", active);
+	fsched_prom_single(f, "fsched_this_host_active", "gauge",
+			   "1 if this head node writes the heartbeat.", active);
 	if (active)
 		metrics_counters(f, ctx);
 	if (fclose(f) != 0) {
